@@ -1,6 +1,61 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using ByokGateway.Auth;
+using ByokGateway.Cli;
+using ByokGateway.Crypto;
+using ByokGateway.Hosting;
+using ByokGateway.Keycloak;
+using ByokGateway.Keys;
+using ByokGateway.Observability;
+using ByokGateway.Providers;
+using ByokGateway.Security;
+using Microsoft.Extensions.Options;
 
+// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
+if (CliApp.IsCommand(args))
+{
+    return await CliApp.RunAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings.json (the provider catalogue) sits next to the binary, wherever it is started from.
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+builder.AddSidecarConfiguration();
+builder.AddObservability();
+builder.AddSidecarHosting();
+builder.AddEncryption();
+builder.AddKeycloak();
+builder.AddProviderCatalog();
+builder.AddOutboundGuard();
+builder.AddKeyStore();
+builder.AddByokAuth();
+builder.AddByokApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapHealth();
+app.MapObservability();
+app.MapByokApi();
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException e)
+{
+    // Bad configuration: say what to fix in one place, without a stack trace.
+    await Console.Error.WriteLineAsync("byok-sidecar cannot start: " + string.Join(" ", e.Failures));
+    return 1;
+}
+
+/// <summary>Entry point type, visible to <c>WebApplicationFactory</c> in tests.</summary>
 public partial class Program;

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using ByokGateway.Hosting;
+using ByokGateway.Keycloak;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ByokGateway.Auth;
+
+public static class ByokAuthExtensions
+{
+    public const string UserPolicy = "realm-user";
+
+    /// <summary>
+    /// Only asymmetric algorithms: <c>none</c> and HMAC (whose "secret" an attacker could take from
+    /// the public JWKS) are refused whatever the token header says.
+    /// </summary>
+    public static readonly string[] AllowedAlgorithms =
+    [
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
+        SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    ];
+
+    /// <summary>Realm access tokens via discovery + JWKS: issuer, audience, lifetime and signature.</summary>
+    public static TBuilder AddByokAuth<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<KeycloakOptions>>((jwt, keycloak) => Configure(jwt, keycloak.Value));
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"));
+        return builder;
+    }
+
+    /// <summary>The user id: the token's immutable <c>sub</c>, never the e-mail address.</summary>
+    public static string UserId(ClaimsPrincipal user) =>
+        user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated principal without 'sub' reached a handler.");
+
+    private static void Configure(JwtBearerOptions jwt, KeycloakOptions keycloak)
+    {
+        jwt.MetadataAddress = new Uri(keycloak.BaseUrl, $"realms/{Uri.EscapeDataString(keycloak.Realm)}/.well-known/openid-configuration").ToString();
+        jwt.RequireHttpsMetadata = keycloak.BaseUrl.Scheme == Uri.UriSchemeHttps;
+        jwt.MapInboundClaims = false;
+        jwt.SaveToken = false;
+        jwt.RefreshOnIssuerKeyNotFound = true;
+        jwt.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = keycloak.EffectiveIssuer,
+            ValidAudience = keycloak.EffectiveAudience,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidAlgorithms = AllowedAlgorithms,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            NameClaimType = "preferred_username",
+        };
+        jwt.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = CallerCredentials.ReadToken,
+            OnTokenValidated = RejectNonAccessTokens,
+            OnChallenge = WriteChallengeAsync,
+            OnForbidden = context => ApiProblems.Forbidden("Your token does not grant access to this resource.").ExecuteAsync(context.HttpContext),
+        };
+    }
+
+    /// <summary>
+    /// Keycloak marks access tokens <c>typ: Bearer</c>; an ID token that happens to carry our
+    /// audience is not a credential for the API or the proxy.
+    /// </summary>
+    private static Task RejectNonAccessTokens(TokenValidatedContext context)
+    {
+        var typ = context.Principal?.FindFirstValue("typ");
+        if (typ is not null && !string.Equals(typ, "Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Fail("Only access tokens are accepted.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        // The default challenge has an empty body; clients get problem details like every other error.
+        context.HandleResponse();
+        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+            ? "Bearer"
+            : "Bearer error=\"invalid_token\"";
+        var detail = context.AuthenticateFailure is null
+            ? "Send your Keycloak access token as 'Authorization: Bearer <token>'."
+            : "The access token is not valid for this gateway (expired, wrong realm or audience, or not signed by the realm). Get a new token from Keycloak.";
+        await ApiProblems.Unauthorized(detail).ExecuteAsync(context.HttpContext);
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ByokGateway.Hosting;
+
+/// <summary>
+/// Every error the gateway answers with, as RFC 9457 problem details whose <c>detail</c> says
+/// what to do. Nothing here ever carries key material, ciphertext or exception text.
+/// </summary>
+public static class ApiProblems
+{
+    public static ProblemHttpResult BadRequest(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "Bad request", detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, "Authentication required", detail);
+
+    public static ProblemHttpResult Forbidden(string detail, IDictionary<string, object?>? extensions = null) =>
+        Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, extensions);
+
+    public static ProblemHttpResult NotFound(string detail) =>
+        Problem(StatusCodes.Status404NotFound, "Not found", detail);
+
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors)
+    {
+        var detail = string.Join(" ", errors.SelectMany(e => e.Value));
+        return TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "The request is not valid",
+            Detail = detail,
+            Type = "https://tools.ietf.org/html/rfc4918#section-11.2",
+        });
+    }
+
+    public static ProblemHttpResult TooManyRequests(string detail) =>
+        Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+
+    public static ProblemHttpResult KeycloakUnavailable() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "Keycloak unavailable",
+            "The gateway cannot reach Keycloak right now, so your keys cannot be read or changed. Nothing was changed; try again shortly.");
+
+    public static ProblemHttpResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ByokGateway.Hosting;
+
+public static class HostingExtensions
+{
+    private const string ReadyTag = "ready";
+
+    /// <summary>Problem details for every error, health checks and the OpenAPI document.</summary>
+    public static TBuilder AddSidecarHosting<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<EncryptionHealthCheck>("encryption", tags: [ReadyTag])
+            .AddCheck<KeycloakHealthCheck>("keycloak", tags: [ReadyTag]);
+        builder.Services.AddOpenApi();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary><c>/healthz</c> (live: the process serves requests) and <c>/readyz</c> (keys loaded, Keycloak reachable).</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteReadinessAsync,
+        });
+        app.MapOpenApi();
+        return app;
+    }
+
+    private static Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+    }
+}

@@ -1,0 +1,60 @@
+using ByokGateway.Keycloak;
+using ByokGateway.Keys;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace ByokGateway.Hosting;
+
+/// <summary>
+/// Turns exceptions into problem details in one place. Known failures get a status and advice;
+/// anything else is a 500 whose body says nothing about the exception (it is logged instead).
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = Find<KeycloakUnavailableException>(exception) is not null
+            ? (StatusCodes.Status503ServiceUnavailable, "Keycloak unavailable",
+                "The gateway cannot reach Keycloak right now, so your keys cannot be read or changed. Nothing was changed; try again shortly.")
+            : Find<UserNotFoundException>(exception) is not null
+                ? (StatusCodes.Status403Forbidden, "Forbidden", "Your account does not exist in the realm any more; sign in again.")
+                : Find<AttributesNotStoredException>(exception) is not null
+                    ? (StatusCodes.Status500InternalServerError, "Key not stored",
+                        "Keycloak did not store the key, so nothing was saved. An administrator must allow the gateway to write user attributes (unmanaged attribute policy ADMIN_EDIT).")
+                    : Find<KeycloakRequestException>(exception) is not null
+                        ? (StatusCodes.Status502BadGateway, "Keycloak refused the gateway",
+                            "Keycloak refused a request of the gateway; an administrator should check the gateway's logs and its Keycloak client.")
+                        : (StatusCodes.Status500InternalServerError, "Unexpected error",
+                            "The gateway failed unexpectedly. Nothing about your keys was exposed; try again, and contact the operator if it persists.");
+
+        if (status == StatusCodes.Status500InternalServerError || exception is KeycloakRequestException or AttributesNotStoredException)
+        {
+            // Exception messages here are the gateway's own (no secrets); stack traces stay in logs.
+            LogFailure(logger, exception.GetType().Name, exception.Message, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Request failed with {ExceptionType}: {Reason}")]
+    private static partial void LogFailure(ILogger logger, string exceptionType, string reason, Exception exception);
+}

@@ -1,0 +1,20 @@
+namespace ByokGateway.Keycloak;
+
+/// <summary>The Keycloak endpoints the sidecar calls, relative to the server's base URL.</summary>
+internal static class KeycloakRoutes
+{
+    public static string Discovery(string realm) => $"realms/{Escape(realm)}/.well-known/openid-configuration";
+
+    public static string Token(string realm) => $"realms/{Escape(realm)}/protocol/openid-connect/token";
+
+    public static string User(string realm, string userId) => $"admin/realms/{Escape(realm)}/users/{Escape(userId)}";
+
+    public static string Users(string realm, int first, int max) =>
+        $"admin/realms/{Escape(realm)}/users?first={first}&max={max}&briefRepresentation=false";
+
+    public static string UsersCount(string realm) => $"admin/realms/{Escape(realm)}/users/count";
+
+    public static string UserProfile(string realm) => $"admin/realms/{Escape(realm)}/users/profile";
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+}
