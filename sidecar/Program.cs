@@ -6,6 +6,7 @@ using ByokGateway.Keycloak;
 using ByokGateway.Keys;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
+using ByokGateway.Proxy;
 using ByokGateway.Security;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ builder.AddOutboundGuard();
 builder.AddKeyStore();
 builder.AddByokAuth();
 builder.AddByokApi();
+builder.AddKeySwapProxy();
 
 var app = builder.Build();
 
@@ -44,6 +46,7 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapObservability();
 app.MapByokApi();
+app.MapKeySwapProxy();
 
 try
 {

@@ -59,14 +59,21 @@ public sealed class OutboundGuard(IOptionsMonitor<OutboundGuardOptions> options,
     /// A handler for user-supplied URLs: connects only to allowed addresses, follows no
     /// redirects (a redirect could point anywhere), and uses no proxy or cookies.
     /// </summary>
-    public SocketsHttpHandler CreateHandler() => new()
+    public SocketsHttpHandler CreateHandler()
     {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        UseProxy = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectCallback = ConnectAsync,
-    };
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        Protect(handler);
+        return handler;
+    }
+
+    /// <summary>Applies the guard to a handler someone else creates (YARP's cluster clients).</summary>
+    public void Protect(SocketsHttpHandler handler)
+    {
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = false;
+        handler.UseProxy = false;
+        handler.ConnectCallback = ConnectAsync;
+    }
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using ByokGateway.Auth;
+using ByokGateway.Hosting;
+using ByokGateway.Keycloak;
+using ByokGateway.Providers;
+using ByokGateway.Security;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace ByokGateway.Proxy;
+
+/// <summary>
+/// Step of YARP's proxy pipeline, after authentication: resolves the key (or answers 403/503
+/// without forwarding anything), forwards, turns forwarding failures into problem details, and
+/// writes one log event and the metrics of the call.
+/// </summary>
+public sealed partial class KeyResolutionMiddleware(
+    RequestDelegate next,
+    ProviderCatalog catalog,
+    KeyResolver resolver,
+    ProxyMetrics metrics,
+    ILogger<KeyResolutionMiddleware> logger)
+{
+    public const string KeySourceHeader = "X-Byok-Key-Source";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var providerId = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(ProxyConfigProvider.ProviderMetadata);
+        if (providerId is null || !catalog.TryGet(providerId, out var provider))
+        {
+            await next(context);
+            return;
+        }
+
+        var userId = ByokAuthExtensions.UserId(context.User);
+        ResolvedKey? key;
+        try
+        {
+            (key, var problem) = await resolver.ResolveAsync(provider, userId, context.RequestAborted);
+            if (problem is not null)
+            {
+                await problem.ExecuteAsync(context);
+                Complete(context, provider, userId, "none", started);
+                return;
+            }
+        }
+        catch (KeycloakUnavailableException)
+        {
+            // Nothing cached and Keycloak down: refuse rather than guess (no silent system-key fallback).
+            await ApiProblems.KeycloakUnavailable().ExecuteAsync(context);
+            Complete(context, provider, userId, "none", started);
+            return;
+        }
+
+        context.Features.Set(key);
+        context.Response.Headers[KeySourceHeader] = key!.SourceName;
+        var forwarding = Stopwatch.GetTimestamp();
+        await next(context);
+        metrics.RecordUpstream(provider.Id, Stopwatch.GetElapsedTime(forwarding));
+
+        if (context.GetForwarderErrorFeature() is { } failure && !context.Response.HasStarted)
+        {
+            await WriteForwardingProblemAsync(context, provider, failure);
+        }
+
+        Complete(context, provider, userId, key.SourceName, started);
+    }
+
+    private static Task WriteForwardingProblemAsync(HttpContext context, Provider provider, IForwarderErrorFeature failure)
+    {
+        if (failure.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled)
+        {
+            return Task.CompletedTask; // the client went away; nobody is listening
+        }
+
+        var refused = FindGuardRefusal(failure.Exception);
+        var (status, title, detail) = failure.Error switch
+        {
+            _ when refused => (StatusCodes.Status502BadGateway, "Endpoint not allowed",
+                "Your custom endpoint resolves to an address the gateway may not reach (loopback, private or link-local network)."),
+            ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "Upstream timeout",
+                $"{provider.Name} did not answer in time. Try again; if it keeps happening, the request may be too large for the provider."),
+            _ => (StatusCodes.Status502BadGateway, "Upstream unreachable",
+                $"The gateway could not reach {provider.Name}. Try again shortly."),
+        };
+        context.Response.Headers.Remove(KeySourceHeader);
+        return ApiProblems.Problem(status, title, detail).ExecuteAsync(context);
+    }
+
+    private static bool FindGuardRefusal(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is OutboundGuardException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Complete(HttpContext context, Provider provider, string userId, string keySource, long started)
+    {
+        var status = context.Response.StatusCode;
+        metrics.RecordRequest(provider.Id, keySource, status);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        LogProxied(logger, userId, provider.Id, keySource, status, elapsed.TotalMilliseconds);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information,
+        Message = "Proxied {Provider} call of user {UserId} with {KeySource} key: {StatusCode} in {DurationMs:0.0} ms")]
+    private static partial void LogProxied(ILogger logger, string userId, string provider, string keySource, int statusCode, double durationMs);
+}

@@ -1,0 +1,31 @@
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace ByokGateway.Proxy;
+
+public static class ProxyExtensions
+{
+    /// <summary>The key-swapping reverse proxy: YARP with routes from the provider catalogue.</summary>
+    public static TBuilder AddKeySwapProxy<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SystemKeys>();
+        builder.Services.AddSingleton<KeyResolver>();
+        builder.Services.AddSingleton<ProxyMetrics>();
+        builder.Services.AddSingleton<IProxyConfigProvider, ProxyConfigProvider>();
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, GuardedForwarderHttpClientFactory>();
+        builder.Services.AddReverseProxy().AddTransforms<KeySwapTransformProvider>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapKeySwapProxy(this IEndpointRouteBuilder app)
+    {
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseMiddleware<KeyResolutionMiddleware>();
+            proxy.UseLoadBalancing();
+        });
+        return app;
+    }
+}
