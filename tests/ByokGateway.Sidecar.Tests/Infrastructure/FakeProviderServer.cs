@@ -1,0 +1,51 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FakeProvider;
+using Microsoft.AspNetCore.Builder;
+
+namespace ByokGateway.Tests.Infrastructure;
+
+/// <summary>The fake LLM provider on a loopback port, with what it received.</summary>
+public sealed class FakeProviderServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeProviderServer(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+        Http = new HttpClient { BaseAddress = url };
+    }
+
+    public Uri Url { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<FakeProviderServer> StartAsync(params string[] keys)
+    {
+        var app = FakeProviderApp.Create(["--urls", "http://127.0.0.1:0"], options =>
+        {
+            foreach (var key in keys)
+            {
+                options.Keys.Add(key);
+            }
+        });
+        await app.StartAsync();
+        return new FakeProviderServer(app, ServerAddress.Of(app));
+    }
+
+    /// <summary>Every provider request received so far, oldest first.</summary>
+    public async Task<JsonArray> RequestsAsync() => (await Http.GetFromJsonAsync<JsonArray>("_fake/requests"))!;
+
+    public async Task<JsonObject> LastRequestAsync() => (await RequestsAsync()).Last()!.AsObject();
+
+    public async Task ClearRequestsAsync() => (await Http.DeleteAsync("_fake/requests")).EnsureSuccessStatusCode();
+
+    public async Task OpenGateAsync(string name) => (await Http.PostAsync($"_fake/gates/{name}/open", null)).EnsureSuccessStatusCode();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,78 @@
+using ByokGateway.Crypto;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ByokGateway.Tests.Infrastructure;
+
+/// <summary>
+/// Keycloak (emulator or real), the fake provider and the sidecar wired together as in
+/// <c>make dev</c>: every provider's base URL points at the fake provider.
+/// </summary>
+public sealed class GatewayStack : IAsyncDisposable
+{
+    public const string SystemOpenAiKey = "sk-system-openai-0123456789";
+    public const string SystemAnthropicKey = "sk-ant-system-0123456789";
+
+    /// <summary>Keys the fake provider accepts besides the system keys.</summary>
+    public static readonly string[] ValidUserKeys =
+    [
+        "sk-user-valid-openai-0001", "sk-user-valid-openai-0002", "sk-user-valid-openai-0003",
+        "sk-ant-user-valid-0001", "gsk_user_valid_groq_0001", "custom-user-valid-0001",
+    ];
+
+    private GatewayStack(KeycloakServer keycloak, FakeProviderServer provider, SidecarServer sidecar, string encryptionKey)
+    {
+        Keycloak = keycloak;
+        Provider = provider;
+        Sidecar = sidecar;
+        EncryptionKey = encryptionKey;
+    }
+
+    public KeycloakServer Keycloak { get; }
+
+    public FakeProviderServer Provider { get; }
+
+    public SidecarServer Sidecar { get; }
+
+    public string EncryptionKey { get; }
+
+    public static async Task<GatewayStack> StartAsync(
+        IDictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? services = null,
+        KeycloakServer? keycloak = null)
+    {
+        keycloak ??= await KeycloakServer.StartAsync();
+        var provider = await FakeProviderServer.StartAsync([SystemOpenAiKey, SystemAnthropicKey, .. ValidUserKeys]);
+        var encryptionKey = Fernet.GenerateKey();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ENCRYPTION_KEY"] = encryptionKey,
+            ["Keycloak:Url"] = keycloak.Url.ToString(),
+            ["Keycloak:ClientSecret"] = keycloak.Secret,
+            ["OPENAI_API_KEY"] = SystemOpenAiKey,
+            ["ANTHROPIC_API_KEY"] = SystemAnthropicKey,
+            ["OutboundGuard:AllowHttp"] = "true",
+            ["OutboundGuard:AllowPrivateNetworks"] = "true",
+            ["Serilog:MinimumLevel:Default"] = "Verbose",
+        };
+        foreach (var id in new[] { "openai", "anthropic", "huggingface", "cohere", "together", "perplexity", "groq", "openrouter", "gemini", "mistral", "deepseek" })
+        {
+            settings[$"Providers:{id}:BaseUrl"] = provider.Url.ToString();
+            settings[$"Providers:{id}:Test:BaseUrl"] = provider.Url.ToString();
+        }
+
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var sidecar = SidecarServer.Start(settings, services);
+        return new GatewayStack(keycloak, provider, sidecar, encryptionKey);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sidecar.DisposeAsync();
+        await Provider.DisposeAsync();
+        await Keycloak.DisposeAsync();
+    }
+}

@@ -1,0 +1,25 @@
+[assembly: AssemblyFixture(typeof(ByokGateway.Tests.Infrastructure.SharedStack))]
+
+namespace ByokGateway.Tests.Infrastructure;
+
+/// <summary>
+/// One gateway stack for the tests that only need the defaults. Tests create their own users,
+/// so they never see each other's data; tests that change Keycloak or sidecar behaviour start a
+/// stack of their own.
+/// </summary>
+public sealed class SharedStack : IAsyncLifetime
+{
+    private GatewayStack? _stack;
+
+    public GatewayStack Stack => _stack ?? throw new InvalidOperationException("The shared stack is not started.");
+
+    public async ValueTask InitializeAsync() => _stack = await GatewayStack.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stack is not null)
+        {
+            await _stack.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
+
+namespace ByokGateway.Tests.Infrastructure;
+
+/// <summary>
+/// The real sidecar (its Program) on a real Kestrel loopback port, configured the way an
+/// operator would: settings are configuration keys and environment-variable names.
+/// </summary>
+public sealed class SidecarServer : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private SidecarServer(WebApplicationFactory<Program> factory, LogCapture logs)
+    {
+        _factory = factory;
+        Logs = logs;
+        Url = factory.ClientOptions.BaseAddress;
+        Services = factory.Services;
+    }
+
+    public Uri Url { get; }
+
+    public IServiceProvider Services { get; }
+
+    public LogCapture Logs { get; }
+
+    public static SidecarServer Start(IDictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    {
+        var logs = new LogCapture();
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureServices(collection =>
+            {
+                collection.AddSingleton<ILogEventSink>(logs);
+                services?.Invoke(collection);
+            });
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return new SidecarServer(factory, logs);
+    }
+
+    /// <summary>A client for the sidecar; with a token, it sends it as a bearer token.</summary>
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = Url };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+}
