@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using FakeProvider.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace FakeProvider.Tests;
@@ -39,6 +40,28 @@ public sealed partial class FakeProviderAppTests
         using var app = FakeProviderApp.Create(["--urls", "http://127.0.0.1:0"], o => o.Keys.Add("sk-any"));
 
         Assert.Equal("http://127.0.0.1:0", app.Configuration[WebHostDefaults.ServerUrlsKey]);
+    }
+
+    [Fact]
+    public void Create_HostAppSettingsInContentRoot_AreIgnored()
+    {
+        var contentRoot = Directory.CreateTempSubdirectory("fake-provider-");
+        try
+        {
+            File.WriteAllText(Path.Combine(contentRoot.FullName, "appsettings.json"),
+                """{"Urls":"http://127.0.0.1:1","FakeProvider":{"Keys":["sk-from-appsettings"]}}""");
+
+            using var app = FakeProviderApp.Create(["--contentRoot", contentRoot.FullName], o => o.Keys.Add("sk-any"));
+
+            Assert.Equal(contentRoot.FullName.TrimEnd('/'), app.Environment.ContentRootPath.TrimEnd('/'));
+            Assert.Equal(FakeProviderApp.DefaultUrl, app.Configuration[WebHostDefaults.ServerUrlsKey]);
+            var keys = app.Services.GetRequiredService<IOptions<FakeProviderOptions>>().Value.Keys;
+            Assert.Equal(["sk-any"], keys);
+        }
+        finally
+        {
+            contentRoot.Delete(recursive: true);
+        }
     }
 
     [Fact]

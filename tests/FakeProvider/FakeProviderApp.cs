@@ -8,6 +8,7 @@ using FakeProvider.Models;
 using FakeProvider.OpenAi;
 using FakeProvider.Recording;
 using FakeProvider.Routing;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FakeProvider;
@@ -29,6 +30,15 @@ public static class FakeProviderApp
         ArgumentNullException.ThrowIfNull(args);
 
         var builder = WebApplication.CreateBuilder(args);
+
+        // Configured by command line and environment only. Hosted in-process by another suite, the
+        // fake must not pick up that suite's appsettings*.json (its Urls or Kestrel endpoints would
+        // make both apps fight over one port).
+        foreach (var source in builder.Configuration.Sources.OfType<JsonConfigurationSource>().ToList())
+        {
+            builder.Configuration.Sources.Remove(source);
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])
             && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
         {

@@ -75,6 +75,31 @@ public sealed class ControlApiTests(FakeProviderServer server) : IClassFixture<F
     }
 
     [Fact]
+    public async Task GatedNonStreaming_GateClosed_AnswersOnlyAfterGateOpens()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var gate = Guid.NewGuid().ToString();
+        using var request = FakeProviderServer.Request(HttpMethod.Post, "/v1/messages", keyHeader: "x-api-key",
+            json: FakeProviderServer.ChatBody("fake-gated", "later"));
+        request.Headers.Add(FakeProviderServer.MarkerHeader, gate);
+        request.Headers.Add("x-fake-gate", gate);
+
+        var call = server.Client.SendAsync(request, ct);
+        var pending = await server.WaitForRecordedAsync(gate, _ => true, ct);
+
+        Assert.False(pending["completed"]!.GetValue<bool>());
+        Assert.Equal(0, pending["status"]!.GetValue<int>());
+        Assert.False(call.IsCompleted);
+
+        await server.OpenGateAsync(gate, ct);
+        using var response = await call;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!;
+        Assert.Equal("fake: later", body["content"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Gate_OpenedBeforeRequest_GatedReplyPassesStraightThrough()
     {
         var ct = TestContext.Current.CancellationToken;

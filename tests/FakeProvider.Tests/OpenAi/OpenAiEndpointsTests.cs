@@ -105,6 +105,22 @@ public sealed class OpenAiEndpointsTests(FakeProviderServer server) : IClassFixt
         Assert.Equal("fake: second question", body["choices"]![0]!["message"]!["content"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ChatCompletions_FakeSlowStream_Sends50ContentChunks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var request = FakeProviderServer.Request(HttpMethod.Post, "/v1/chat/completions",
+            json: FakeProviderServer.ChatBody("fake-slow", "hi", stream: true));
+
+        using var response = await server.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        using var reader = new SseReader(await response.Content.ReadAsStreamAsync(ct));
+        var events = await reader.ReadToEndAsync(ct);
+
+        Assert.Equal("[DONE]", events[^1].Data);
+        var contents = events[..^1].Select(e => e.Json["choices"]![0]!["delta"]!["content"]?.GetValue<string>()).OfType<string>().ToList();
+        Assert.Equal(50, contents.Count);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -22,41 +22,38 @@ internal static class AnthropicEndpoints
             return ProviderErrors.InvalidRequest(ProviderDialect.Anthropic, error);
         }
 
-        var behaviour = ModelSwitch.Parse(request.Model);
-        switch (behaviour.Kind)
+        var turn = ChatTurn.Start(request, context.Request);
+        switch (turn.Behaviour.Kind)
         {
             case ModelSwitchKind.Status:
-                return ProviderErrors.FakeStatus(ProviderDialect.Anthropic, behaviour.Status);
+                return ProviderErrors.FakeStatus(ProviderDialect.Anthropic, turn.Behaviour.Status);
             case ModelSwitchKind.Hang:
                 await chat.HangAsync(cancellationToken);
                 break;
         }
 
-        var reply = FakeReply.For(request, behaviour);
         var id = "msg_fake" + Guid.NewGuid().ToString("N");
-
         if (request.Stream)
         {
-            return new ServerSentEventsResult((sse, ct) => StreamAsync(context.Request, chat, sse, request.Model, behaviour, reply, id, ct));
+            return new ServerSentEventsResult((sse, ct) => StreamAsync(sse, chat, turn, id, ct));
         }
 
-        await chat.BeforeReplyAsync(context.Request, behaviour, reply.Pieces.Count, cancellationToken);
+        await chat.BeforeReplyAsync(turn, cancellationToken);
+        var reply = turn.Reply;
         return TypedResults.Json(AnthropicShapes.Message(id, request.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
     }
 
-    private static async Task StreamAsync(
-        HttpRequest http, FakeChat chat, SseWriter sse, string model, ModelSwitch behaviour, FakeReply reply,
-        string id, CancellationToken cancellationToken)
+    private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, string id, CancellationToken cancellationToken)
     {
-        await sse.WriteJsonAsync("message_start", AnthropicShapes.MessageStart(id, model, reply.PromptTokens), cancellationToken);
+        var reply = turn.Reply;
+        await sse.WriteJsonAsync("message_start", AnthropicShapes.MessageStart(id, turn.Request.Model, reply.PromptTokens), cancellationToken);
         await sse.WriteJsonAsync("content_block_start", AnthropicShapes.ContentBlockStart(0), cancellationToken);
         await sse.WriteJsonAsync("ping", AnthropicShapes.Ping(), cancellationToken);
 
-        var count = reply.Pieces.Count;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < reply.Pieces.Count; i++)
         {
             await sse.WriteJsonAsync("content_block_delta", AnthropicShapes.TextDelta(0, reply.Pieces[i]), cancellationToken);
-            await chat.AfterPieceAsync(http, behaviour, i, count, cancellationToken);
+            await chat.AfterPieceAsync(turn, i, cancellationToken);
         }
 
         await sse.WriteJsonAsync("content_block_stop", AnthropicShapes.ContentBlockStop(0), cancellationToken);

@@ -22,51 +22,48 @@ internal static class OpenAiEndpoints
             return ProviderErrors.InvalidRequest(ProviderDialect.OpenAi, error);
         }
 
-        var behaviour = ModelSwitch.Parse(request.Model);
-        switch (behaviour.Kind)
+        var turn = ChatTurn.Start(request, context.Request);
+        switch (turn.Behaviour.Kind)
         {
             case ModelSwitchKind.Status:
-                return ProviderErrors.FakeStatus(ProviderDialect.OpenAi, behaviour.Status);
+                return ProviderErrors.FakeStatus(ProviderDialect.OpenAi, turn.Behaviour.Status);
             case ModelSwitchKind.Hang:
                 await chat.HangAsync(cancellationToken);
                 break;
         }
 
-        var reply = FakeReply.For(request, behaviour);
-        var id = "chatcmpl-fake" + Guid.NewGuid().ToString("N");
-        var created = time.GetUtcNow().ToUnixTimeSeconds();
-
+        var completion = new Completion("chatcmpl-fake" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model);
         if (request.Stream)
         {
-            return new ServerSentEventsResult((sse, ct) => StreamAsync(context.Request, chat, sse, request, behaviour, reply, id, created, ct));
+            return new ServerSentEventsResult((sse, ct) => StreamAsync(sse, chat, turn, completion, ct));
         }
 
-        await chat.BeforeReplyAsync(context.Request, behaviour, reply.Pieces.Count, cancellationToken);
-        return TypedResults.Json(OpenAiShapes.Completion(id, created, request.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
+        await chat.BeforeReplyAsync(turn, cancellationToken);
+        var reply = turn.Reply;
+        return TypedResults.Json(OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
     }
 
-    private static async Task StreamAsync(
-        HttpRequest http, FakeChat chat, SseWriter sse, ChatRequest request, ModelSwitch behaviour, FakeReply reply,
-        string id, long created, CancellationToken cancellationToken)
+    private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, Completion completion, CancellationToken cancellationToken)
     {
-        var model = request.Model;
-        var count = reply.Pieces.Count;
-        for (var i = 0; i < count; i++)
+        var (id, created, model) = completion;
+        var includeUsage = turn.Request.IncludeUsage;
+        var pieces = turn.Reply.Pieces;
+        for (var i = 0; i < pieces.Count; i++)
         {
             // The role rides on the first content chunk, so "the first chunk" always carries content.
-            object delta = i == 0
-                ? new { role = "assistant", content = reply.Pieces[i] }
-                : new { content = reply.Pieces[i] };
-            await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, delta, null, request.IncludeUsage), cancellationToken);
-            await chat.AfterPieceAsync(http, behaviour, i, count, cancellationToken);
+            object delta = i == 0 ? new { role = "assistant", content = pieces[i] } : new { content = pieces[i] };
+            await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, delta, null, includeUsage), cancellationToken);
+            await chat.AfterPieceAsync(turn, i, cancellationToken);
         }
 
-        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", request.IncludeUsage), cancellationToken);
-        if (request.IncludeUsage)
+        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage), cancellationToken);
+        if (includeUsage)
         {
-            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, reply.PromptTokens, reply.CompletionTokens), cancellationToken);
+            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, turn.Reply.PromptTokens, turn.Reply.CompletionTokens), cancellationToken);
         }
 
         await sse.WriteAsync(null, "[DONE]", cancellationToken);
     }
+
+    private sealed record Completion(string Id, long Created, string Model);
 }
