@@ -1,2 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using FakeProvider;
+
+await FakeProviderApp.Create(args).RunAsync();

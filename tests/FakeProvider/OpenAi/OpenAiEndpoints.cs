@@ -1,0 +1,69 @@
+using FakeProvider.Chat;
+using FakeProvider.Errors;
+using FakeProvider.Routing;
+
+namespace FakeProvider.OpenAi;
+
+/// <summary><c>POST /v1/chat/completions</c>, streaming and not.</summary>
+internal static class OpenAiEndpoints
+{
+    public static IEndpointRouteBuilder MapOpenAiChat(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(ProviderRoutes.ChatCompletions, ChatCompletionsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, FakeChat chat, TimeProvider time)
+    {
+        var cancellationToken = context.RequestAborted;
+        var body = await ChatRequest.ReadBodyAsync(context.Request, cancellationToken);
+        if (!ChatRequest.TryParse(body, out var request, out var error))
+        {
+            return ProviderErrors.InvalidRequest(ProviderDialect.OpenAi, error);
+        }
+
+        var turn = ChatTurn.Start(request, context.Request);
+        switch (turn.Behaviour.Kind)
+        {
+            case ModelSwitchKind.Status:
+                return ProviderErrors.FakeStatus(ProviderDialect.OpenAi, turn.Behaviour.Status);
+            case ModelSwitchKind.Hang:
+                await chat.HangAsync(cancellationToken);
+                break;
+        }
+
+        var completion = new Completion("chatcmpl-fake" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model);
+        if (request.Stream)
+        {
+            return new ServerSentEventsResult((sse, ct) => StreamAsync(sse, chat, turn, completion, ct));
+        }
+
+        await chat.BeforeReplyAsync(turn, cancellationToken);
+        var reply = turn.Reply;
+        return TypedResults.Json(OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
+    }
+
+    private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, Completion completion, CancellationToken cancellationToken)
+    {
+        var (id, created, model) = completion;
+        var includeUsage = turn.Request.IncludeUsage;
+        var pieces = turn.Reply.Pieces;
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            // The role rides on the first content chunk, so "the first chunk" always carries content.
+            object delta = i == 0 ? new { role = "assistant", content = pieces[i] } : new { content = pieces[i] };
+            await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, delta, null, includeUsage), cancellationToken);
+            await chat.AfterPieceAsync(turn, i, cancellationToken);
+        }
+
+        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage), cancellationToken);
+        if (includeUsage)
+        {
+            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, turn.Reply.PromptTokens, turn.Reply.CompletionTokens), cancellationToken);
+        }
+
+        await sse.WriteAsync(null, "[DONE]", cancellationToken);
+    }
+
+    private sealed record Completion(string Id, long Created, string Model);
+}
