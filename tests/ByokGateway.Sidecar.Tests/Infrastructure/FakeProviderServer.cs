@@ -1,6 +1,8 @@
+extern alias fake;
+
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using FakeProvider;
+using fake::FakeProvider;
 using Microsoft.AspNetCore.Builder;
 
 namespace ByokGateway.Tests.Infrastructure;
@@ -37,7 +39,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Every provider request received so far, oldest first.</summary>
     public async Task<JsonArray> RequestsAsync() => (await Http.GetFromJsonAsync<JsonArray>("_fake/requests"))!;
 
-    public async Task<JsonObject> LastRequestAsync() => (await RequestsAsync()).Last()!.AsObject();
+    /// <summary>The last request that carried <paramref name="key"/> (keys are the tests' way to tell their requests apart).</summary>
+    public async Task<JsonObject> LastRequestWithKeyAsync(string key) =>
+        (await RequestsAsync()).Select(r => r!.AsObject()).Last(r => r["key"]?.GetValue<string>() == key);
 
     public async Task ClearRequestsAsync() => (await Http.DeleteAsync("_fake/requests")).EnsureSuccessStatusCode();
 

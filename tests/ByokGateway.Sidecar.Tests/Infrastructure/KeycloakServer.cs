@@ -1,8 +1,10 @@
+extern alias emulator;
+
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using KeycloakEmulator;
+using emulator::KeycloakEmulator;
 using Microsoft.AspNetCore.Builder;
 
 namespace ByokGateway.Tests.Infrastructure;

@@ -38,9 +38,8 @@ public sealed class ByokApiTests(SharedStack shared)
         Assert.Equal("valid", tested["status"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(tested["message"]!.GetValue<string>()));
         Assert.NotNull(tested["details"]);
-        var upstream = await Stack.Provider.LastRequestAsync();
+        var upstream = await Stack.Provider.LastRequestWithKeyAsync(OpenAiKey);
         Assert.Equal("/v1/models", upstream["path"]!.GetValue<string>());
-        Assert.Equal(OpenAiKey, upstream["key"]!.GetValue<string>());
 
         var afterTest = (await (await client.GetAsync("api/v1/byok/keys")).AssertOkJsonAsync())[0]!;
         Assert.Equal("valid", afterTest["test_status"]!.GetValue<string>());
@@ -175,7 +174,8 @@ public sealed class ByokApiTests(SharedStack shared)
         var tested = await (await client.PostAsync("api/v1/byok/keys/test/anthropic", null)).AssertOkJsonAsync();
 
         Assert.Equal("valid", tested["status"]!.GetValue<string>());
-        var upstream = await Stack.Provider.LastRequestAsync();
+        var upstream = await Stack.Provider.LastRequestWithKeyAsync("sk-ant-user-valid-0001");
+        Assert.Equal("/v1/models", upstream["path"]!.GetValue<string>());
         Assert.Equal("x-api-key", upstream["keyHeader"]!.GetValue<string>(), ignoreCase: true);
         Assert.Equal("2023-06-01", upstream["headers"]!.AsObject().Single(h => h.Key.Equals("anthropic-version", StringComparison.OrdinalIgnoreCase)).Value![0]!.GetValue<string>());
         Assert.DoesNotContain(upstream["headers"]!.AsObject(), h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase));
@@ -242,7 +242,7 @@ public sealed class ByokApiTests(SharedStack shared)
         var attributes = (await Stack.Keycloak.GetUserAsync(user.Id))["attributes"]!;
         Assert.Equal(endpoint, attributes["byok_custom_endpoint"]![0]!.GetValue<string>());
         Assert.Equal("valid", tested["status"]!.GetValue<string>());
-        Assert.Equal("/llm/v1/models", (await Stack.Provider.LastRequestAsync())["path"]!.GetValue<string>());
+        Assert.Equal("/llm/v1/models", (await Stack.Provider.LastRequestWithKeyAsync("custom-user-valid-0001"))["path"]!.GetValue<string>());
     }
 
     // ---- Bad input ----

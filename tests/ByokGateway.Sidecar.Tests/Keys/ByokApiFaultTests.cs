@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using ByokGateway.Security;
+using ByokGateway.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ByokGateway.Tests.Keys;
+
+/// <summary>Management API tests that need a stack of their own (faults, stricter settings).</summary>
+public sealed class ByokApiFaultTests
+{
+    private const string OpenAiKey = "sk-user-valid-openai-0001";
+
+    [Fact]
+    public async Task Add_KeycloakAdminApiFailing_Returns503AndWritesNothing()
+    {
+        await using var stack = await GatewayStack.StartAsync();
+        Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+
+        await stack.Keycloak.SetAdminApiFaultAsync("unavailable");
+        var problem = await (await client.AddKeyAsync("openai", OpenAiKey)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await stack.Keycloak.SetAdminApiFaultAsync("none");
+
+        Assert.Contains("Keycloak", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null((await stack.Keycloak.GetUserAsync(user.Id))["attributes"]?["byok_openai_key"]);
+    }
+
+    [Fact]
+    public async Task Keys_KeycloakStopped_Returns503()
+    {
+        await using var stack = await GatewayStack.StartAsync();
+        Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs to stop the emulator");
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        using (var warm = await client.GetAsync("api/v1/byok/providers"))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode); // JWKS loaded while Keycloak was up
+        }
+
+        await stack.Sidecar.Services.GetRequiredService<ByokGateway.Keys.KeyStore>().InvalidateAsync(user.Id);
+        await stack.Keycloak.StopAsync();
+
+        await (await client.AddKeyAsync("openai", OpenAiKey)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        await (await client.GetAsync("api/v1/byok/keys")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task Add_RealmDropsUnmanagedAttributes_FailsLoudlyInsteadOfReportingSuccess()
+    {
+        await using var stack = await GatewayStack.StartAsync();
+        Assert.SkipUnless(stack.Keycloak.IsEmulator, "changes the realm's user profile; run only against the emulator");
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        await SetUnmanagedPolicyAsync(stack.Keycloak, null);
+
+        var problem = await (await client.AddKeyAsync("openai", OpenAiKey)).AssertProblemAsync(HttpStatusCode.InternalServerError);
+
+        Assert.Contains("did not store", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(stack.Sidecar.Logs.Events, e => e.RenderMessage().Contains("unmanagedAttributePolicy", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("http://llm.example.com/v1", "https")]
+    [InlineData("https://127.0.0.1/v1", "internal address")]
+    [InlineData("https://10.0.0.8/v1", "internal address")]
+    [InlineData("https://169.254.169.254/latest", "internal address")]
+    [InlineData("https://[::1]/v1", "internal address")]
+    [InlineData("https://user:pw@llm.example.com/v1", "user name")]
+    public async Task Add_CustomEndpointNotAllowed_Returns422(string endpoint, string expected)
+    {
+        await using var stack = await StrictStackAsync();
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+
+        var problem = await (await client.AddKeyAsync("custom", "custom-user-valid-0001", endpoint: endpoint)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains(problem.FieldErrors("endpoint"), e => e.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Test_CustomEndpointRebindsToLoopback_IsRefusedAndNothingIsSent()
+    {
+        var dns = new RebindingDns();
+        await using var stack = await StrictStackAsync(dns);
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        var endpoint = $"https://rebind.example.com:{stack.Provider.Url.Port}/v1";
+        await (await client.AddKeyAsync("custom", "custom-user-valid-0001", endpoint: endpoint)).AssertOkJsonAsync();
+        var before = (await stack.Provider.RequestsAsync()).Count;
+
+        dns.Target = System.Net.IPAddress.Loopback;
+        var tested = await (await client.PostAsync("api/v1/byok/keys/test/custom", null)).AssertOkJsonAsync();
+
+        Assert.Equal("error", tested["status"]!.GetValue<string>());
+        Assert.Contains("not allowed", tested["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, (await stack.Provider.RequestsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Test_ProviderUnreachable_ReportsErrorAndStoresIt()
+    {
+        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:1", ["Providers:openai:Test:BaseUrl"] = null });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
+
+        var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+
+        Assert.Equal("error", tested["status"]!.GetValue<string>());
+        Assert.Equal("error", (await stack.Keycloak.GetUserAsync(user.Id))["attributes"]!["byok_openai_test_status"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Test_MoreThanThePermitsPerWindow_Returns429()
+    {
+        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Byok:KeyTestPermitLimit"] = "2", ["Byok:KeyTestWindow"] = "01:00:00" });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
+
+        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+        using var third = await client.PostAsync("api/v1/byok/keys/test/openai", null);
+
+        await third.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.True(third.Headers.RetryAfter is not null);
+
+        // Another user has a budget of their own.
+        var other = await stack.Keycloak.CreateUserAsync("starter");
+        using var otherClient = stack.Sidecar.Client(await other.TokenAsync());
+        await (await otherClient.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
+        await (await otherClient.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+    }
+
+    [Fact]
+    public async Task FullCycle_AllLogOutput_ContainsNoKeyCiphertextOrToken()
+    {
+        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:System.Net.Http.HttpClient"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:Yarp"] = "Verbose",
+            ["Serilog:MinimumLevel:Override:ZiggyCreatures.Caching.Fusion"] = "Verbose",
+        });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        var token = await user.TokenAsync();
+        using var client = stack.Sidecar.Client(token);
+
+        await (await client.AddKeyAsync("openai", OpenAiKey, "logged label")).AssertOkJsonAsync();
+        var ciphertext = (await stack.Keycloak.GetUserAsync(user.Id))["attributes"]!["byok_openai_key"]![0]!.GetValue<string>();
+        await (await client.GetAsync("api/v1/byok/keys")).AssertOkJsonAsync();
+        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+        using (var proxied = await client.SendAsync(Proxy.ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id)))
+        {
+            await proxied.AssertOkJsonAsync();
+        }
+
+        await (await client.DeleteAsync("api/v1/byok/keys/openai")).AssertOkJsonAsync();
+        await (await client.AddKeyAsync("openai", "sk-bad key with space")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        var logs = stack.Sidecar.Logs.AllText();
+        Assert.True(stack.Sidecar.Logs.Events.Count > 20, "the capture must actually see the sidecar's log");
+        Assert.Contains("Audit: user " + user.Id + " added a key for openai", logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(OpenAiKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(ciphertext, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(ciphertext[..40], logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(token.Split('.')[2], logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(stack.Keycloak.Secret, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-bad key with space", logs, StringComparison.Ordinal);
+    }
+
+    internal static async Task SetUnmanagedPolicyAsync(KeycloakServer keycloak, string? policy)
+    {
+        using var get = await keycloak.AdminSendAsync(HttpMethod.Get, $"admin/realms/{KeycloakServer.Realm}/users/profile");
+        get.EnsureSuccessStatusCode();
+        var profile = (await get.Content.ReadFromJsonAsync<JsonObject>())!;
+        if (policy is null)
+        {
+            profile.Remove("unmanagedAttributePolicy");
+        }
+        else
+        {
+            profile["unmanagedAttributePolicy"] = policy;
+        }
+
+        using var put = await keycloak.AdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/users/profile", profile);
+        put.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A stack with production guard settings: https only, no private networks.</summary>
+    private static Task<GatewayStack> StrictStackAsync(IDnsResolver? dns = null) => GatewayStack.StartAsync(
+        new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
+        services =>
+        {
+            if (dns is not null)
+            {
+                services.RemoveAll<IDnsResolver>();
+                services.AddSingleton(dns);
+            }
+        });
+
+    /// <summary>Answers with a public address until told otherwise, like a rebinding attacker's DNS.</summary>
+    private sealed class RebindingDns : IDnsResolver
+    {
+        public System.Net.IPAddress Target { get; set; } = System.Net.IPAddress.Parse("93.184.215.14");
+
+        public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
+            Task.FromResult(host == "rebind.example.com" ? new[] { Target } : [System.Net.IPAddress.Parse("93.184.215.14")]);
+    }
+}
