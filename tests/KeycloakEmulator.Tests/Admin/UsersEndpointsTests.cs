@@ -250,7 +250,7 @@ public sealed class UsersEndpointsTests
         await using var host = await EmulatorHost.StartAsync();
         var token = await host.ServiceAccountTokenAsync();
         using var byTier = await host.SendAsync(HttpMethod.Get, "/admin/realms/byok/users?q=subscription_tier:enterprise", token);
-        using var byUsername = await host.SendAsync(HttpMethod.Get, "/admin/realms/byok/users?username=car&exact=false", token);
+        using var byUsername = await host.SendAsync(HttpMethod.Get, "/admin/realms/byok/users?username=aro&exact=false", token);
         using var search = await host.SendAsync(HttpMethod.Get, "/admin/realms/byok/users?search=al", token);
 
         Assert.Equal(["dave"], (await EmulatorHost.ReadAsync(byTier)).AsArray().Select(u => u!["username"]!.GetValue<string>()).ToArray());
