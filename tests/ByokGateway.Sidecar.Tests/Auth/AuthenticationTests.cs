@@ -8,9 +8,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace ByokGateway.Tests.Auth;
 
 /// <summary>Every way a token can be wrong ends in 401 before any other check.</summary>
-public sealed class AuthenticationTests(SharedStack shared)
+public sealed class AuthenticationTests(SharedGateway shared)
 {
-    private GatewayStack Stack => shared.Stack;
+    private TestGateway Stack => shared.Stack;
 
     public static TheoryData<string, string> Endpoints => new()
     {

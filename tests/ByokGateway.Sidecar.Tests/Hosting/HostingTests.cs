@@ -3,7 +3,7 @@ using ByokGateway.Tests.Infrastructure;
 
 namespace ByokGateway.Tests.Hosting;
 
-public sealed class HostingTests(SharedStack shared)
+public sealed class HostingTests(SharedGateway shared)
 {
     [Fact]
     public async Task Healthz_Always_Returns200()
@@ -27,7 +27,7 @@ public sealed class HostingTests(SharedStack shared)
     [Fact]
     public async Task Readyz_KeycloakStopped_Returns503()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs to stop the emulator");
         await stack.Keycloak.StopAsync();
 

@@ -153,6 +153,31 @@ public sealed class KeycloakServer : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
+    /// <summary>
+    /// Realm configuration needs a realm administrator (the sidecar's service account may only
+    /// manage users): the master realm's admin via admin-cli, as an operator would use it.
+    /// </summary>
+    public async Task<HttpResponseMessage> RealmAdminSendAsync(HttpMethod method, string path, JsonNode? body = null)
+    {
+        using var tokenResponse = await Http.PostAsync("realms/master/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "admin-cli",
+            ["username"] = Environment.GetEnvironmentVariable("KC_BOOTSTRAP_ADMIN_USERNAME") ?? "admin",
+            ["password"] = Environment.GetEnvironmentVariable("KC_BOOTSTRAP_ADMIN_PASSWORD") ?? "admin",
+        }));
+        tokenResponse.EnsureSuccessStatusCode();
+        var token = (await tokenResponse.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
     private async Task<string> ClientCredentialsTokenAsync()
     {
         using var response = await Http.PostAsync($"realms/{Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>

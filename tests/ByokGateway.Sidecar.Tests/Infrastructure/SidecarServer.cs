@@ -18,7 +18,8 @@ public sealed class SidecarServer : IAsyncDisposable
     {
         _factory = factory;
         Logs = logs;
-        Url = factory.ClientOptions.BaseAddress;
+        var server = factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+        Url = new Uri(server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
         Services = factory.Services;
     }
 
@@ -33,6 +34,7 @@ public sealed class SidecarServer : IAsyncDisposable
         var logs = new LogCapture();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.UseUrls("http://127.0.0.1:0");
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
@@ -44,7 +46,7 @@ public sealed class SidecarServer : IAsyncDisposable
                 services?.Invoke(collection);
             });
         });
-        factory.UseKestrel(0);
+        factory.UseKestrel();
         factory.StartServer();
         return new SidecarServer(factory, logs);
     }

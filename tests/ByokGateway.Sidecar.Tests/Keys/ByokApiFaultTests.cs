@@ -16,7 +16,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task Add_KeycloakAdminApiFailing_Returns503AndWritesNothing()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -32,7 +32,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task Keys_KeycloakStopped_Returns503()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs to stop the emulator");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -51,7 +51,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task Add_RealmDropsUnmanagedAttributes_FailsLoudlyInsteadOfReportingSuccess()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "changes the realm's user profile; run only against the emulator");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -103,7 +103,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task Test_ProviderUnreachable_ReportsErrorAndStoresIt()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:1", ["Providers:openai:Test:BaseUrl"] = null });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:1", ["Providers:openai:Test:BaseUrl"] = null });
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
         await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
@@ -117,7 +117,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task Test_MoreThanThePermitsPerWindow_Returns429()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Byok:KeyTestPermitLimit"] = "2", ["Byok:KeyTestWindow"] = "01:00:00" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Byok:KeyTestPermitLimit"] = "2", ["Byok:KeyTestWindow"] = "01:00:00" });
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
         await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
@@ -139,7 +139,7 @@ public sealed class ByokApiFaultTests
     [Fact]
     public async Task FullCycle_AllLogOutput_ContainsNoKeyCiphertextOrToken()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?>
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?>
         {
             ["Serilog:MinimumLevel:Default"] = "Verbose",
             ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Verbose",
@@ -165,7 +165,7 @@ public sealed class ByokApiFaultTests
 
         var logs = stack.Sidecar.Logs.AllText();
         Assert.True(stack.Sidecar.Logs.Events.Count > 20, "the capture must actually see the sidecar's log");
-        Assert.Contains("Audit: user " + user.Id + " added a key for openai", logs, StringComparison.Ordinal);
+        Assert.Contains(stack.Sidecar.Logs.WithEventId(5001), e => e.Properties["UserId"].ToString() == $"\"{user.Id}\"");
         Assert.DoesNotContain(OpenAiKey, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(ciphertext, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(ciphertext[..40], logs, StringComparison.Ordinal);
@@ -189,12 +189,12 @@ public sealed class ByokApiFaultTests
             profile["unmanagedAttributePolicy"] = policy;
         }
 
-        using var put = await keycloak.AdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/users/profile", profile);
+        using var put = await keycloak.RealmAdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/users/profile", profile);
         put.EnsureSuccessStatusCode();
     }
 
     /// <summary>A stack with production guard settings: https only, no private networks.</summary>
-    private static Task<GatewayStack> StrictStackAsync(IDnsResolver? dns = null) => GatewayStack.StartAsync(
+    private static Task<TestGateway> StrictStackAsync(IDnsResolver? dns = null) => TestGateway.StartAsync(
         new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
         services =>
         {

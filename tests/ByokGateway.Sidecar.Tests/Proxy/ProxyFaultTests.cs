@@ -15,7 +15,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_KeycloakDownWithWarmCache_KeepsWorking()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -35,7 +35,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_KeycloakDownWithColdCache_Returns503AndNoSystemKeyFallback()
     {
-        await using var stack = await GatewayStack.StartAsync();
+        await using var stack = await TestGateway.StartAsync();
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -51,7 +51,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_CacheEntryExpiredAndKeycloakDown_FailSafeServesStaleRecord()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Cache:Duration"] = "00:00:01" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Cache:Duration"] = "00:00:01" });
         Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
@@ -72,7 +72,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_UpstreamSilentPastTimeout_Returns504Problem()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Proxy:UpstreamTimeout"] = "00:00:01" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Proxy:UpstreamTimeout"] = "00:00:01" });
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
 
@@ -85,7 +85,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_UpstreamRefusesConnection_Returns502Problem()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:1" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Providers:openai:BaseUrl"] = "http://127.0.0.1:1" });
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
 
@@ -140,7 +140,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_SystemKeysOnlyForSomeTiers_OtherTiersGet403()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["Proxy:SystemKeyTiers:0"] = "enterprise" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Proxy:SystemKeyTiers:0"] = "enterprise" });
         var starter = await stack.Keycloak.CreateUserAsync("starter");
         var enterprise = await stack.Keycloak.CreateUserAsync("enterprise");
         using var starterClient = stack.Sidecar.Client(await starter.TokenAsync());
@@ -156,7 +156,7 @@ public sealed class ProxyFaultTests
     [Fact]
     public async Task Chat_EmptySystemKeyVariable_CountsAsUnset()
     {
-        await using var stack = await GatewayStack.StartAsync(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "" });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["OPENAI_API_KEY"] = "" });
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
 
@@ -165,7 +165,7 @@ public sealed class ProxyFaultTests
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
-    private static Task<GatewayStack> StrictStackAsync(IDnsResolver dns) => GatewayStack.StartAsync(
+    private static Task<TestGateway> StrictStackAsync(IDnsResolver dns) => TestGateway.StartAsync(
         new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
         services =>
         {

@@ -7,10 +7,10 @@ using ByokGateway.Tests.Infrastructure;
 namespace ByokGateway.Tests.Proxy;
 
 /// <summary>The key-swapping proxy against the fake provider, with users of the emulator (or a real Keycloak).</summary>
-public sealed class ProxyTests(SharedStack shared)
+public sealed class ProxyTests(SharedGateway shared)
 {
     private const string UserKey = "sk-user-valid-openai-0001";
-    private GatewayStack Stack => shared.Stack;
+    private TestGateway Stack => shared.Stack;
 
     [Fact]
     public async Task Chat_ByokUser_ForwardsWithUsersKeyAndNoCallerCredentials()
@@ -51,7 +51,7 @@ public sealed class ProxyTests(SharedStack shared)
 
         await response.AssertOkJsonAsync();
         Assert.Equal("system", response.Headers.GetValues("X-Byok-Key-Source").Single());
-        Assert.Equal(GatewayStack.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
+        Assert.Equal(TestGateway.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ProxyTests(SharedStack shared)
 
         await response.AssertOkJsonAsync();
         Assert.Equal("system", response.Headers.GetValues("X-Byok-Key-Source").Single());
-        Assert.Equal(GatewayStack.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
+        Assert.Equal(TestGateway.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public sealed class ProxyTests(SharedStack shared)
         }
 
         using var direct = new HttpClient { BaseAddress = Stack.Provider.Url };
-        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", status == 401 ? "sk-revoked-key-0000000" : GatewayStack.SystemOpenAiKey);
+        direct.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", status == 401 ? "sk-revoked-key-0000000" : TestGateway.SystemOpenAiKey);
         var model = status == 401 ? "fake-model" : $"fake-status-{status}";
         using var expected = await direct.SendAsync(Chat("v1/chat/completions", model, content: user.Id));
 
@@ -246,7 +246,7 @@ public sealed class ProxyTests(SharedStack shared)
         using var next = await client.SendAsync(Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
 
         Assert.Equal("system", next.Headers.GetValues("X-Byok-Key-Source").Single());
-        Assert.Equal(GatewayStack.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
+        Assert.Equal(TestGateway.SystemOpenAiKey, (await LastUpstreamForAsync(user))["key"]!.GetValue<string>());
     }
 
     [Fact]

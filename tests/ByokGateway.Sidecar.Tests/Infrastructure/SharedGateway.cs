@@ -1,4 +1,4 @@
-[assembly: AssemblyFixture(typeof(ByokGateway.Tests.Infrastructure.SharedStack))]
+[assembly: AssemblyFixture(typeof(ByokGateway.Tests.Infrastructure.SharedGateway))]
 
 namespace ByokGateway.Tests.Infrastructure;
 
@@ -7,13 +7,13 @@ namespace ByokGateway.Tests.Infrastructure;
 /// so they never see each other's data; tests that change Keycloak or sidecar behaviour start a
 /// stack of their own.
 /// </summary>
-public sealed class SharedStack : IAsyncLifetime
+public sealed class SharedGateway : IAsyncLifetime
 {
-    private GatewayStack? _stack;
+    private TestGateway? _stack;
 
-    public GatewayStack Stack => _stack ?? throw new InvalidOperationException("The shared stack is not started.");
+    public TestGateway Stack => _stack ?? throw new InvalidOperationException("The shared stack is not started.");
 
-    public async ValueTask InitializeAsync() => _stack = await GatewayStack.StartAsync();
+    public async ValueTask InitializeAsync() => _stack = await TestGateway.StartAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -7,7 +7,7 @@ namespace ByokGateway.Tests.Infrastructure;
 /// Keycloak (emulator or real), the fake provider and the sidecar wired together as in
 /// <c>make dev</c>: every provider's base URL points at the fake provider.
 /// </summary>
-public sealed class GatewayStack : IAsyncDisposable
+public sealed class TestGateway : IAsyncDisposable
 {
     public const string SystemOpenAiKey = "sk-system-openai-0123456789";
     public const string SystemAnthropicKey = "sk-ant-system-0123456789";
@@ -19,7 +19,7 @@ public sealed class GatewayStack : IAsyncDisposable
         "sk-ant-user-valid-0001", "gsk_user_valid_groq_0001", "custom-user-valid-0001",
     ];
 
-    private GatewayStack(KeycloakServer keycloak, FakeProviderServer provider, SidecarServer sidecar, string encryptionKey)
+    private TestGateway(KeycloakServer keycloak, FakeProviderServer provider, SidecarServer sidecar, string encryptionKey)
     {
         Keycloak = keycloak;
         Provider = provider;
@@ -35,7 +35,7 @@ public sealed class GatewayStack : IAsyncDisposable
 
     public string EncryptionKey { get; }
 
-    public static async Task<GatewayStack> StartAsync(
+    public static async Task<TestGateway> StartAsync(
         IDictionary<string, string?>? overrides = null,
         Action<IServiceCollection>? services = null,
         KeycloakServer? keycloak = null)
@@ -66,7 +66,7 @@ public sealed class GatewayStack : IAsyncDisposable
         }
 
         var sidecar = SidecarServer.Start(settings, services);
-        return new GatewayStack(keycloak, provider, sidecar, encryptionKey);
+        return new TestGateway(keycloak, provider, sidecar, encryptionKey);
     }
 
     public async ValueTask DisposeAsync()
