@@ -9,5 +9,12 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     css: false,
     restoreMocks: true,
+    server: {
+      deps: {
+        // ui-shared imports PatternFly style modules without file extensions, and those import
+        // .css files: only Vite's pipeline (with css: false) resolves and stubs them.
+        inline: ["@keycloak/keycloak-ui-shared", "@patternfly/react-styles"],
+      },
+    },
   },
 });

@@ -34,7 +34,8 @@ export const KeysTable = ({ keys, onDelete, onTested, onSignIn, locale }: KeysTa
     <Tbody>
       {keys.map((key) => (
         <KeyRow
-          key={key.provider}
+          // A replaced key is a new row: the old key's test result must not linger on it.
+          key={`${key.provider}|${key.added_date ?? ""}|${key.key_preview}`}
           storedKey={key}
           onDelete={onDelete}
           onTested={onTested}

@@ -17,6 +17,7 @@ export function createI18n(environment: ByokAccountEnvironment) {
 
   const i18n = createInstance({
     fallbackLng: "en",
+    showSupportNotice: false,
     nsSeparator: false,
     interpolation: { escapeValue: false },
     backend: {

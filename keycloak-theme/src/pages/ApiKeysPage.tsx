@@ -205,8 +205,10 @@ const ApiKeysContent = ({ onSignIn, locale }: { onSignIn?: () => void; locale?: 
             <Card isFlat>
               <CardTitle component="h2">Providers</CardTitle>
               <CardBody>
-                {providers.data && (
+                {providers.data ? (
                   <ProvidersTable providers={providers.data} onChoose={canAdd ? chooseProvider : undefined} />
+                ) : (
+                  !providers.error && <Spinner size="md" aria-label="Loading the providers" />
                 )}
               </CardBody>
             </Card>
