@@ -129,6 +129,28 @@ describe("ApiKeysPage", () => {
     expect(keyInput().value).toBe("");
   });
 
+  it("offers Retry when saving hits an outage, and the retry sends the same request", async () => {
+    const { sidecar, user } = await renderLoaded();
+    sidecar.override("POST", "/api/v1/byok/keys/add", () => problem(503, "The key store is unavailable; try again shortly."));
+
+    await user.selectOptions(providerSelect(), "anthropic");
+    await user.type(keyInput(), "sk-ant-abcdefghij");
+    await user.click(submitButton());
+
+    const alert = await screen.findByTestId("add-key-error");
+    expect(alert).toHaveTextContent("The key store is unavailable; try again shortly.");
+    expect(keyInput().value).toBe("");
+    await user.click(within(alert).getByRole("button", { name: "Retry" }));
+
+    expect(await screen.findByTestId("add-key-success")).toHaveTextContent("Your Anthropic key was saved.");
+    const adds = sidecar.requests.filter((r) => r.path === "/api/v1/byok/keys/add");
+    expect(adds.map((r) => r.body)).toEqual([
+      { provider: "anthropic", key: "sk-ant-abcdefghij" },
+      { provider: "anthropic", key: "sk-ant-abcdefghij" },
+    ]);
+    await waitFor(() => expect(row("anthropic")).toBeInTheDocument());
+  });
+
   it("shows the detail of a 403", async () => {
     const { sidecar, user } = await renderLoaded();
     sidecar.override("POST", "/api/v1/byok/keys/add", () =>

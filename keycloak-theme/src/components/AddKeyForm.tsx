@@ -182,6 +182,10 @@ export const AddKeyForm = ({ providers, providerId, onProviderChange, onAdded, o
           onChange={(_event, value) => {
             edited("key");
             setKey(value);
+            if (add.error?.retryable) {
+              // A new key replaces the one held for Retry.
+              add.reset();
+            }
           }}
         />
         {errorFor("key") ??

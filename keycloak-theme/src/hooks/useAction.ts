@@ -7,7 +7,7 @@ export type Action<A extends unknown[], R> = {
    * the API, so a double click sends one request. Errors are kept in `error`, not thrown.
    */
   run: (...args: A) => Promise<R | undefined>;
-  /** Runs the last call again with the same arguments (after a retryable error). */
+  /** Runs the last call again with the same arguments; only after a retryable error. */
   retry: () => Promise<R | undefined>;
   /** Clears the error and forgets the last arguments. */
   reset: () => void;
@@ -38,7 +38,12 @@ export function useAction<A extends unknown[], R>(perform: (...args: A) => Promi
       lastArgs.current = undefined;
       return result;
     } catch (reason) {
-      setError(toByokError(reason));
+      const failure = toByokError(reason);
+      if (!failure.retryable) {
+        // Nothing to retry, so do not keep the arguments (an add request holds the key).
+        lastArgs.current = undefined;
+      }
+      setError(failure);
       return undefined;
     } finally {
       inFlight.current = false;
