@@ -1,0 +1,77 @@
+// Shapes of the sidecar's BYOK management API (DESIGN.md section 5). Field names are a
+// contract with the sidecar and with the Python service it replaces, so they stay snake_case.
+
+/** One entry of the provider catalogue (`GET /providers`). */
+export type Provider = {
+  id: string;
+  name: string;
+  /** Expected key prefix (for example `sk-`), or null when the provider has none. */
+  key_format: string | null;
+  configured: boolean;
+};
+
+export type TestStatus = "valid" | "invalid" | "error";
+
+/** A stored key as the API shows it: masked, never the key itself (`GET /keys`). */
+export type StoredKey = {
+  provider: string;
+  provider_name: string;
+  key_preview: string;
+  label: string | null;
+  added_date: string | null;
+  last_tested: string | null;
+  test_status: TestStatus | null;
+};
+
+/** Body of `POST /keys/add`. `endpoint` is only sent for providers that take one (`custom`). */
+export type AddKeyRequest = {
+  provider: string;
+  key: string;
+  label?: string;
+  endpoint?: string;
+};
+
+export type AddKeyResponse = {
+  message: string;
+  provider: string;
+  provider_name: string;
+};
+
+export type DeleteKeyResponse = {
+  message: string;
+  provider: string;
+};
+
+/** Result of `POST /keys/test/{provider}`. */
+export type KeyTestResult = {
+  provider: string;
+  status: TestStatus;
+  message: string;
+  details: unknown;
+};
+
+/** `GET /stats`. `byok_allowed` and `required_tier` extend DESIGN.md section 5. */
+export type ByokStats = {
+  total_providers: number;
+  configured_providers: number;
+  tested_providers: number;
+  valid_providers: number;
+  user_tier: string;
+  byok_allowed?: boolean;
+  required_tier?: string;
+};
+
+/** RFC 9457 problem details, as every API error is returned. */
+export type ProblemDetails = {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  /** On 422: messages per request field, for example `{ "key": ["..."] }`. */
+  errors?: Record<string, string[]>;
+};
+
+/** The provider whose keys go to a user-supplied base URL; the only one that takes `endpoint`. */
+export const CUSTOM_PROVIDER_ID = "custom";
+
+export const LABEL_MAX_LENGTH = 100;

@@ -1,0 +1,12 @@
+import type { ByokStats, Provider, StoredKey } from "../api/types";
+import { useResource, type Resource } from "./useResource";
+
+/** The provider catalogue with each provider's configured state. */
+export const useProviders = (): Resource<Provider[]> =>
+  useResource((client, signal) => client.listProviders({ signal }));
+
+/** The user's stored keys, masked. */
+export const useKeys = (): Resource<StoredKey[]> => useResource((client, signal) => client.listKeys({ signal }));
+
+/** Counts and the user's tier, including whether the tier allows storing keys. */
+export const useStats = (): Resource<ByokStats> => useResource((client, signal) => client.getStats({ signal }));

@@ -1,0 +1,231 @@
+import {
+  Alert,
+  AlertActionCloseButton,
+  Bullseye,
+  Card,
+  CardBody,
+  CardTitle,
+  EmptyState,
+  EmptyStateBody,
+  EmptyStateHeader,
+  PageSection,
+  Spinner,
+  Stack,
+  StackItem,
+  Text,
+  TextContent,
+  Title,
+} from "@patternfly/react-core";
+import { useMemo, useRef, useState } from "react";
+import { createByokClient, type ByokClient, type TokenProvider } from "../api/byokClient";
+import type { StoredKey } from "../api/types";
+import { AddKeyForm } from "../components/AddKeyForm";
+import { DeleteKeyModal } from "../components/DeleteKeyModal";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { KeysTable } from "../components/KeysTable";
+import { ProvidersTable } from "../components/ProvidersTable";
+import { TierNotice, byokAllowed } from "../components/TierNotice";
+import { ByokClientProvider } from "../hooks/ByokClientContext";
+import { useKeys, useProviders, useStats } from "../hooks/useByokData";
+
+type Connection = { client: ByokClient } | { baseUrl: string; getToken: TokenProvider };
+
+export type ApiKeysPageProps = Connection & {
+  /** Offered when the session has expired (the console sends the user to Keycloak's login). */
+  onSignIn?: () => void;
+  /** Locale for dates; the browser's when absent. */
+  locale?: string;
+};
+
+/**
+ * The "API keys" page. It needs nothing from the Account Console: give it a client (or a
+ * sidecar URL and a token source) and it can be mounted anywhere, which is how the test
+ * harness renders it.
+ */
+export const ApiKeysPage = (props: ApiKeysPageProps) => {
+  const explicitClient = "client" in props ? props.client : undefined;
+  const baseUrl = "baseUrl" in props ? props.baseUrl : undefined;
+  const getToken = "getToken" in props ? props.getToken : undefined;
+  const client = useMemo(
+    () => explicitClient ?? createByokClient({ baseUrl: baseUrl ?? "", getToken: getToken! }),
+    [explicitClient, baseUrl, getToken],
+  );
+  return (
+    <ByokClientProvider client={client}>
+      <ApiKeysContent onSignIn={props.onSignIn} locale={props.locale} />
+    </ByokClientProvider>
+  );
+};
+
+const ApiKeysContent = ({ onSignIn, locale }: { onSignIn?: () => void; locale?: string }) => {
+  const providers = useProviders();
+  const keys = useKeys();
+  const stats = useStats();
+  const [chosenProvider, setChosenProvider] = useState("");
+  const [deleting, setDeleting] = useState<StoredKey>();
+  const [notice, setNotice] = useState<string>();
+  const formRef = useRef<HTMLDivElement>(null);
+
+  const refreshAll = () => {
+    providers.reload();
+    keys.reload();
+    stats.reload();
+  };
+
+  // Until the tier is known the form stays hidden, so a free user never sees it flash by.
+  const canAdd = stats.data !== undefined && byokAllowed(stats.data);
+  const storedKeys = keys.data ?? [];
+
+  // One alert for whatever failed to load: when the sidecar is down or the session is gone,
+  // all three loads fail for the same reason and one message with one Retry says it.
+  const loadErrors = [stats.error, keys.error, providers.error].filter((e) => e !== undefined);
+  const loadError = loadErrors.find((e) => e.kind === "session-expired") ?? loadErrors[0];
+  const retryLoads = () => {
+    if (stats.error) stats.reload();
+    if (keys.error) keys.reload();
+    if (providers.error) providers.reload();
+  };
+
+  const chooseProvider = (providerId: string) => {
+    setChosenProvider(providerId);
+    formRef.current?.scrollIntoView?.({ behavior: "smooth", block: "start" });
+    formRef.current?.querySelector<HTMLSelectElement>("#byok-provider")?.focus();
+  };
+
+  return (
+    <>
+      <PageSection variant="light">
+        <TextContent>
+          <Title headingLevel="h1">API keys</Title>
+          <Text>
+            Store your own keys for LLM providers. Clients that sign in with your account then use your key through the
+            gateway. Keys are stored encrypted and are never shown again; only a short preview is.
+          </Text>
+        </TextContent>
+      </PageSection>
+
+      <PageSection variant="light" data-testid="api-keys-page">
+        <Stack hasGutter>
+          {notice && (
+            <StackItem>
+              <Alert
+                isInline
+                variant="success"
+                title={notice}
+                actionClose={<AlertActionCloseButton onClose={() => setNotice(undefined)} />}
+                data-testid="page-notice"
+              />
+            </StackItem>
+          )}
+
+          {loadError && (
+            <StackItem>
+              <ErrorAlert
+                title="Could not load your API keys"
+                error={loadError}
+                onRetry={retryLoads}
+                onSignIn={onSignIn}
+                data-testid="load-error"
+              />
+            </StackItem>
+          )}
+
+          {stats.data ? (
+            <StackItem>
+              <TierNotice stats={stats.data} hasStoredKeys={storedKeys.length > 0} />
+            </StackItem>
+          ) : (
+            !stats.error && (
+              <StackItem>
+                <Spinner size="md" aria-label="Loading your plan" />
+              </StackItem>
+            )
+          )}
+
+          <StackItem>
+            <Card isFlat>
+              <CardTitle component="h2">Your keys</CardTitle>
+              <CardBody>
+                {keys.data === undefined && !keys.error && (
+                  <Bullseye>
+                    <Spinner aria-label="Loading your API keys" />
+                  </Bullseye>
+                )}
+                {keys.data !== undefined && storedKeys.length === 0 && (
+                  <EmptyState variant="xs" data-testid="no-keys">
+                    <EmptyStateHeader titleText="No keys stored" headingLevel="h3" />
+                    <EmptyStateBody>
+                      {canAdd ? "Add a key below to use your own provider account." : "You have no stored keys."}
+                    </EmptyStateBody>
+                  </EmptyState>
+                )}
+                {storedKeys.length > 0 && (
+                  <KeysTable
+                    keys={storedKeys}
+                    onDelete={setDeleting}
+                    onTested={() => {
+                      keys.reload();
+                      stats.reload();
+                    }}
+                    onSignIn={onSignIn}
+                    locale={locale}
+                  />
+                )}
+              </CardBody>
+            </Card>
+          </StackItem>
+
+          {canAdd && (
+            <StackItem>
+              <div ref={formRef}>
+                <Card isFlat>
+                  <CardTitle component="h2">Add or replace a key</CardTitle>
+                  <CardBody>
+                    {providers.data ? (
+                      <AddKeyForm
+                        providers={providers.data}
+                        providerId={chosenProvider}
+                        onProviderChange={setChosenProvider}
+                        onAdded={() => {
+                          setNotice(undefined);
+                          refreshAll();
+                        }}
+                        onSignIn={onSignIn}
+                      />
+                    ) : (
+                      !providers.error && <Spinner size="md" aria-label="Loading the providers" />
+                    )}
+                  </CardBody>
+                </Card>
+              </div>
+            </StackItem>
+          )}
+
+          <StackItem>
+            <Card isFlat>
+              <CardTitle component="h2">Providers</CardTitle>
+              <CardBody>
+                {providers.data ? (
+                  <ProvidersTable providers={providers.data} onChoose={canAdd ? chooseProvider : undefined} />
+                ) : (
+                  !providers.error && <Spinner size="md" aria-label="Loading the providers" />
+                )}
+              </CardBody>
+            </Card>
+          </StackItem>
+        </Stack>
+      </PageSection>
+
+      <DeleteKeyModal
+        storedKey={deleting}
+        onClose={() => setDeleting(undefined)}
+        onDeleted={(_response, key) => {
+          setDeleting(undefined);
+          setNotice(`Your ${key.provider_name || key.provider} key was deleted.`);
+          refreshAll();
+        }}
+        onSignIn={onSignIn}
+      />
+    </>
+  );
+};
