@@ -26,6 +26,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 builder.AddSidecarConfiguration();
 builder.AddObservability();
 builder.AddSidecarHosting();
+builder.AddByokCors();
 builder.AddEncryption();
 builder.AddKeycloak();
 builder.AddProviderCatalog();
@@ -39,6 +40,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

@@ -19,6 +19,13 @@ public static class HostingExtensions
             .AddCheck<EncryptionHealthCheck>("encryption", tags: [ReadyTag])
             .AddCheck<KeycloakHealthCheck>("keycloak", tags: [ReadyTag]);
         builder.Services.AddOpenApi();
+
+        // HttpClientFactory's loggers put every request header into the structured log state at
+        // Trace level, unredacted whatever RedactLoggedHeaders says (the message text is
+        // redacted, the properties are not). Provider clients carry users' keys and the Keycloak
+        // client the service-account token, so these loggers are removed; the gateway logs its
+        // outbound calls itself (key tests, Keycloak metrics) without headers.
+        builder.Services.ConfigureHttpClientDefaults(client => client.RemoveAllLoggers());
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }

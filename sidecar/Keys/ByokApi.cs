@@ -20,6 +20,7 @@ public static class ByokApi
     {
         var group = app.MapGroup("/api/v1/byok")
             .RequireAuthorization(ByokAuthExtensions.UserPolicy)
+            .RequireCors(CorsExtensions.PolicyName)
             .WithTags("BYOK keys");
 
         group.MapGet("/providers", GetProvidersAsync).WithName("ListProviders");

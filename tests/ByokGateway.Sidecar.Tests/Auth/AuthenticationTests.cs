@@ -135,7 +135,7 @@ public sealed class AuthenticationTests(SharedGateway shared)
         using var client = Stack.Sidecar.Client(token);
         using var response = await client.GetAsync("api/v1/byok/keys");
         var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.DoesNotContain(token, problem.ToJsonString(), StringComparison.Ordinal);
+        SecretAssert.Absent(problem.ToJsonString(), token, "the token", "The 401 body");
     }
 
     private static string ReadKid(string token) => new JwtSecurityTokenHandler().ReadJwtToken(token).Header.Kid;

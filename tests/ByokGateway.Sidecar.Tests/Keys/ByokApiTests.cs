@@ -31,7 +31,7 @@ public sealed class ByokApiTests(SharedGateway shared)
         Assert.EndsWith("Z", listed["added_date"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(listed["last_tested"]);
         Assert.Null(listed["test_status"]);
-        Assert.DoesNotContain(OpenAiKey, keys.ToJsonString(), StringComparison.Ordinal);
+        SecretAssert.Absent(keys.ToJsonString(), OpenAiKey, "the key", "GET /keys");
 
         var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
         Assert.Equal("openai", tested["provider"]!.GetValue<string>());
@@ -158,7 +158,7 @@ public sealed class ByokApiTests(SharedGateway shared)
         var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
 
         Assert.Equal("invalid", tested["status"]!.GetValue<string>());
-        Assert.DoesNotContain("sk-revoked-key-999999", tested.ToJsonString(), StringComparison.Ordinal);
+        SecretAssert.Absent(tested.ToJsonString(), "sk-revoked-key-999999", "the key", "The test result");
         var attributes = (await Stack.Keycloak.GetUserAsync(user.Id))["attributes"]!;
         Assert.Equal("invalid", attributes["byok_openai_test_status"]![0]!.GetValue<string>());
         Assert.NotNull(attributes["byok_openai_last_tested"]);
