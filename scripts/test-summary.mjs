@@ -1,0 +1,61 @@
+// Counts every test in the reports under a folder (TRX from dotnet test, JUnit XML from Vitest
+// and node:test) and prints one line "N passed, N failed" last. Usage:
+//   node test-summary.mjs <reports folder> [suite that exited non-zero ...]
+// A suite that exited non-zero without a failed test in its report (it crashed, or never wrote
+// one) counts as one failure, so nothing can fail silently behind a green count.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? 'test-results';
+const failedSuites = process.argv.slice(3);
+const files = [];
+const walk = (path) => {
+  for (const name of readdirSync(path)) {
+    const full = join(path, name);
+    if (statSync(full).isDirectory()) walk(full);
+    else if (/\.(trx|xml)$/.test(name)) files.push(full);
+  }
+};
+try { walk(dir); } catch { /* no folder: no reports */ }
+
+let passed = 0, failed = 0, skipped = 0;
+const lines = [];
+const failuresBySuite = {};
+for (const file of files) {
+  const text = readFileSync(file, 'utf8');
+  let p = 0, f = 0, s = 0;
+  if (file.endsWith('.trx')) {
+    const counters = text.match(/<Counters\b[^>]*>/)?.[0] ?? '';
+    const count = (name) => Number(counters.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+    p = count('passed');
+    f = count('failed') + count('error') + count('timeout') + count('aborted');
+    s = count('notExecuted');
+  } else {
+    for (const match of text.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+      const body = match[2] ?? '';
+      if (/<(failure|error)\b/.test(body)) f++;
+      else if (/<skipped\b/.test(body)) s++;
+      else p++;
+    }
+  }
+  const relative = file.slice(dir.length + 1);
+  const suite = relative.includes('/') ? relative.split('/')[0] : relative.replace(/\.(xml|trx)$/, '');
+  failuresBySuite[suite] = (failuresBySuite[suite] ?? 0) + f;
+  lines.push(`  ${relative}: ${p} passed, ${f} failed, ${s} skipped`);
+  passed += p; failed += f; skipped += s;
+}
+
+console.log(lines.join('\n'));
+if (skipped > 0) console.log(`(${skipped} skipped; each skip states its reason in the suite's output)`);
+for (const suite of failedSuites) {
+  if (!failuresBySuite[suite]) {
+    console.log(`  ${suite}: the suite failed without a failed test in its report (crash or setup failure); counted as 1 failure`);
+    failed += 1;
+  }
+}
+if (files.length === 0 && failedSuites.length === 0) {
+  console.log('  no test reports were found; counted as 1 failure');
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
