@@ -66,9 +66,11 @@ start() {
   pids+=($!)
 }
 
-start keycloak dotnet "$(bin tests/KeycloakEmulator KeycloakEmulator)" --urls "$keycloak_url"
+# The test servers' per-request logs would drown the gateway's; keep their warnings and start-up lines.
+quiet="Logging__LogLevel__Microsoft.AspNetCore=Warning"
+start keycloak env "$quiet" dotnet "$(bin tests/KeycloakEmulator KeycloakEmulator)" --urls "$keycloak_url"
 if [ "$DEV_PROVIDERS" = "fake" ]; then
-  FAKE_PROVIDER_KEYS="${FAKE_PROVIDER_KEYS:-$demo_keys}" start provider dotnet "$(bin tests/FakeProvider FakeProvider)" --urls "$provider_url"
+  start provider env "$quiet" "FAKE_PROVIDER_KEYS=${FAKE_PROVIDER_KEYS:-$demo_keys}" dotnet "$(bin tests/FakeProvider FakeProvider)" --urls "$provider_url"
   for id in openai anthropic huggingface cohere together perplexity groq openrouter gemini mistral deepseek; do
     var="Providers__${id}__BaseUrl"; [ -n "${!var:-}" ] || export "$var=$provider_url"
     var="Providers__${id}__Test__BaseUrl"; [ -n "${!var:-}" ] || export "$var=$provider_url"
