@@ -16,49 +16,49 @@ if (CliApp.IsCommand(args))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = args,
-    // appsettings.json (the provider catalogue) sits next to the binary, wherever it is started from.
-    ContentRootPath = AppContext.BaseDirectory,
-});
-
-builder.AddSidecarConfiguration();
-builder.AddObservability();
-builder.AddSidecarHosting();
-builder.AddByokCors();
-builder.AddEncryption();
-builder.AddKeycloak();
-builder.AddProviderCatalog();
-builder.AddOutboundGuard();
-builder.AddKeyStore();
-builder.AddByokAuth();
-builder.AddByokApi();
-builder.AddKeySwapProxy();
-
-var app = builder.Build();
-
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseCors();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-
-app.MapHealth();
-app.MapObservability();
-app.MapByokApi();
-app.MapKeySwapProxy();
-
 try
 {
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        // appsettings.json (the provider catalogue) sits next to the binary, wherever it is started from.
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+
+    builder.AddSidecarConfiguration();
+    builder.AddObservability();
+    builder.AddSidecarHosting();
+    builder.AddByokCors();
+    builder.AddEncryption();
+    builder.AddKeycloak();
+    builder.AddProviderCatalog();
+    builder.AddOutboundGuard();
+    builder.AddKeyStore();
+    builder.AddByokAuth();
+    builder.AddByokApi();
+    builder.AddKeySwapProxy();
+
+    var app = builder.Build();
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseCors();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+
+    app.MapHealth();
+    app.MapObservability();
+    app.MapByokApi();
+    app.MapKeySwapProxy();
+
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException e)
+catch (Exception e) when (StartupFailure.Describe(e) is { } problem)
 {
-    // Bad configuration: say what to fix in one place, without a stack trace.
-    await Console.Error.WriteLineAsync("byok-sidecar cannot start: " + string.Join(" ", e.Failures));
+    // Bad configuration: say what to fix, without a stack trace.
+    await Console.Error.WriteLineAsync($"byok-sidecar cannot start:{Environment.NewLine}  - {problem}");
     return 1;
 }
 

@@ -12,7 +12,7 @@ public static class CorsExtensions
         var invalid = origins.Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || uri.Scheme is not ("http" or "https")).ToList();
         if (invalid.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new SidecarConfigurationException(
                 $"Cors:AllowedOrigins must be origins like https://keycloak.example.com (scheme, host, port; no path): {string.Join(", ", invalid)}");
         }
 

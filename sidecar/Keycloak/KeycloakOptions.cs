@@ -40,11 +40,13 @@ public sealed class KeycloakOptions
     [Range(1, 1000)]
     public int PageSize { get; set; } = 100;
 
-    public string EffectiveAudience => Audience ?? ClientId;
+    // Derived values are internal so options validation, which walks public properties, does not
+    // evaluate them before Url has been validated.
+    internal string EffectiveAudience => Audience ?? ClientId;
 
-    public Uri RealmUrl => new(BaseUrl, $"realms/{Uri.EscapeDataString(Realm)}");
+    internal Uri RealmUrl => new(BaseUrl, $"realms/{Uri.EscapeDataString(Realm)}");
 
-    public string EffectiveIssuer => (Issuer?.ToString() ?? RealmUrl.ToString()).TrimEnd('/');
+    internal string EffectiveIssuer => (Issuer?.ToString() ?? RealmUrl.ToString()).TrimEnd('/');
 
     internal Uri BaseUrl => new(Url!.ToString().TrimEnd('/') + "/");
 }

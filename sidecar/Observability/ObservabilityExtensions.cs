@@ -14,7 +14,10 @@ public static class ObservabilityExtensions
         where TBuilder : IHostApplicationBuilder
     {
         var json = string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase);
-        builder.Services.AddSerilog((services, logger) =>
+        // preserveStaticLogger: each host logs through its own logger rather than the static
+        // Log.Logger, so several gateways in one process (tests) never swap each other's logs.
+        builder.Services.AddSerilog(
+            (services, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
@@ -27,7 +30,8 @@ public static class ObservabilityExtensions
             {
                 logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
             }
-        });
+        },
+            preserveStaticLogger: true);
 
         // One registry per host rather than prometheus-net's static default, so several gateways
         // in one process (tests) each count only their own traffic.

@@ -48,7 +48,7 @@ public sealed partial class ProviderCatalog
 
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException("The provider catalogue is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
+            throw new Hosting.SidecarConfigurationException("The provider catalogue is invalid:" + Environment.NewLine + string.Join(Environment.NewLine, errors));
         }
 
         All = [.. providers.OrderBy(p => p.Order).ThenBy(p => p.Id, StringComparer.Ordinal)];

@@ -14,16 +14,14 @@ namespace ByokGateway.Proxy;
 /// without forwarding anything), forwards, turns forwarding failures into problem details, and
 /// writes one log event and the metrics of the call.
 /// </summary>
-public sealed partial class KeyResolutionMiddleware(
-    RequestDelegate next,
-    ProviderCatalog catalog,
-    KeyResolver resolver,
-    ProxyMetrics metrics,
-    ILogger<KeyResolutionMiddleware> logger)
+public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogger<KeyResolutionMiddleware> logger)
 {
     public const string KeySourceHeader = "X-Byok-Key-Source";
 
-    public async Task InvokeAsync(HttpContext context)
+    // Services come per call (singletons, so this costs a lookup), not through the constructor:
+    // YARP builds its pipeline while the app is composed, before start-up validation of the
+    // options could report bad configuration in words.
+    public async Task InvokeAsync(HttpContext context, ProviderCatalog catalog, KeyResolver resolver, ProxyMetrics metrics)
     {
         var started = Stopwatch.GetTimestamp();
         var providerId = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(ProxyConfigProvider.ProviderMetadata);
@@ -41,7 +39,7 @@ public sealed partial class KeyResolutionMiddleware(
             if (problem is not null)
             {
                 await problem.ExecuteAsync(context);
-                Complete(context, provider, userId, "none", started);
+                Complete(context, metrics, provider, userId, "none", started);
                 return;
             }
         }
@@ -49,7 +47,7 @@ public sealed partial class KeyResolutionMiddleware(
         {
             // Nothing cached and Keycloak down: refuse rather than guess (no silent system-key fallback).
             await ApiProblems.KeycloakUnavailable().ExecuteAsync(context);
-            Complete(context, provider, userId, "none", started);
+            Complete(context, metrics, provider, userId, "none", started);
             return;
         }
 
@@ -64,7 +62,7 @@ public sealed partial class KeyResolutionMiddleware(
             await WriteForwardingProblemAsync(context, provider, failure);
         }
 
-        Complete(context, provider, userId, key.SourceName, started);
+        Complete(context, metrics, provider, userId, key.SourceName, started);
     }
 
     private static Task WriteForwardingProblemAsync(HttpContext context, Provider provider, IForwarderErrorFeature failure)
@@ -101,7 +99,7 @@ public sealed partial class KeyResolutionMiddleware(
         return false;
     }
 
-    private void Complete(HttpContext context, Provider provider, string userId, string keySource, long started)
+    private void Complete(HttpContext context, ProxyMetrics metrics, Provider provider, string userId, string keySource, long started)
     {
         var status = context.Response.StatusCode;
         metrics.RecordRequest(provider.Id, keySource, status);

@@ -16,6 +16,15 @@ public static class ProxyExtensions
         builder.Services.AddSingleton<IProxyConfigProvider, ProxyConfigProvider>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, GuardedForwarderHttpClientFactory>();
         builder.Services.AddReverseProxy().AddTransforms<KeySwapTransformProvider>();
+        builder.Services.Configure<ProblemDetailsOptions>(options =>
+        {
+            var previous = options.CustomizeProblemDetails;
+            options.CustomizeProblemDetails = context =>
+            {
+                previous?.Invoke(context);
+                ProviderErrorShape.Apply(context);
+            };
+        });
         return builder;
     }
 

@@ -258,6 +258,7 @@ public sealed class ByokApiTests(SharedGateway shared)
         Assert.Contains("free", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("starter", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("free", problem["current_tier"]!.GetValue<string>());
+        Assert.Null(problem["error"]); // the SDK-compatible member is for provider routes only
         Assert.Equal("starter", problem["required_tier"]!.GetValue<string>());
         Assert.Null((await Stack.Keycloak.GetUserAsync(user.Id))["attributes"]?["byok_openai_key"]);
     }

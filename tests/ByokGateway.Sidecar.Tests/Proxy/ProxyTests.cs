@@ -83,6 +83,9 @@ public sealed class ProxyTests(SharedGateway shared)
         Assert.Contains("Groq", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("API keys", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("groq", problem["provider"]!.GetValue<string>());
+        // The member the official SDKs read their error message from.
+        Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!["message"]!.GetValue<string>());
+        Assert.Equal("permission_error", problem["error"]!["type"]!.GetValue<string>());
         Assert.Equal(before, (await Stack.Provider.RequestsAsync()).Count);
     }
 
@@ -146,7 +149,8 @@ public sealed class ProxyTests(SharedGateway shared)
 
         using var response = await client.SendAsync(Chat("openai/v1/chat/completions", "x"));
 
-        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("authentication_error", problem["error"]!["type"]!.GetValue<string>());
         Assert.Equal(before, (await Stack.Provider.RequestsAsync()).Count);
     }
 
@@ -219,13 +223,14 @@ public sealed class ProxyTests(SharedGateway shared)
         }
 
         // Poll until the fake provider notices; bounded by the test's own cancellation, not a time limit assertion.
-        JsonObject upstream;
+        JsonObject? upstream;
         do
         {
             await Task.Delay(50, TestContext.Current.CancellationToken);
-            upstream = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject()).Last(r => r["body"]!.GetValue<string>().Contains(marker, StringComparison.Ordinal));
+            upstream = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject())
+                .LastOrDefault(r => r["body"]?.GetValue<string>().Contains(marker, StringComparison.Ordinal) == true);
         }
-        while (!upstream["aborted"]!.GetValue<bool>() && !upstream["completed"]!.GetValue<bool>());
+        while (upstream is null || (!upstream["aborted"]!.GetValue<bool>() && !upstream["completed"]!.GetValue<bool>()));
 
         Assert.True(upstream["aborted"]!.GetValue<bool>());
         Assert.False(upstream["completed"]!.GetValue<bool>());
