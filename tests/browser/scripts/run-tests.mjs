@@ -4,10 +4,18 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPrerequisites } from '../support/browser.mjs';
 
 const suiteDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = process.env.TEST_RESULTS_DIR || join(suiteDir, '..', '..', 'test-results');
 mkdirSync(resultsDir, { recursive: true });
+
+// Said up front as well: the tests still run (and fail) so the JUnit report records it.
+try {
+  checkPrerequisites();
+} catch (error) {
+  console.error(`\nBrowser tests cannot run:\n${error.message}\n`);
+}
 
 const testDir = join(suiteDir, 'test');
 const files = readdirSync(testDir).filter((name) => name.endsWith('.test.mjs')).sort().map((name) => join(testDir, name));
