@@ -43,11 +43,8 @@ describe('no key for the provider', () => {
     }
 
     // The OpenAI SDK reads only an `error` member of an error body (`{"error":{"message":...}}`);
-    // the sidecar's problem details have none, so the SDK reports "403 status code (no body)" and
-    // drops the detail that tells the user what to do. Reported to the sidecar owner.
-    test('the PermissionDeniedError carries the detail naming OpenAI and how to add a key', {
-      todo: 'sidecar: problem details on proxy routes need an OpenAI-readable `error.message`',
-    }, async () => {
+    // the sidecar's problem details on provider routes carry one so the advice reaches the user.
+    test('the PermissionDeniedError carries the detail naming OpenAI and how to add a key', async () => {
       const error = await rejection(client().chat.completions.create(request));
       assert.ok(error instanceof OpenAIPermissionDenied);
       assert.match(error.message, /^403 No OpenAI key is available for you/);
