@@ -58,6 +58,12 @@ public sealed class KeycloakServer : IAsyncDisposable
         return new KeycloakServer(ServerAddress.Of(app), generated, app);
     }
 
+    /// <summary>
+    /// A real Keycloak already running at <paramref name="url"/> (e.g. one the tests started with
+    /// Testcontainers, which also owns its lifetime); <paramref name="secret"/> is its byok-sidecar secret.
+    /// </summary>
+    public static KeycloakServer Connect(Uri url, string secret) => new(new Uri(url.ToString().TrimEnd('/') + "/"), secret, null);
+
     /// <summary>An access token of a realm user (password grant of byok-cli).</summary>
     public async Task<string> PasswordTokenAsync(string username, string password)
     {
