@@ -21,6 +21,7 @@ try { walk(dir); } catch { /* no folder: no reports */ }
 let passed = 0, failed = 0, skipped = 0;
 const lines = [];
 const failuresBySuite = {};
+const skips = [];
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   let p = 0, f = 0, s = 0;
@@ -29,12 +30,21 @@ for (const file of files) {
     const count = (name) => Number(counters.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
     p = count('passed');
     f = count('failed') + count('error') + count('timeout') + count('aborted');
-    s = count('notExecuted');
+    s = Math.max(count('notExecuted'), count('total') - count('executed'));
+    for (const result of text.matchAll(/<UnitTestResult\b[^>]*testName="([^"]*)"[^>]*outcome="NotExecuted"[\s\S]*?<\/UnitTestResult>/g)) {
+      const reason = result[0].match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? 'no reason given';
+      skips.push(`  skipped ${result[1]}: ${reason.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')}`);
+    }
   } else {
     for (const match of text.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
       const body = match[2] ?? '';
       if (/<(failure|error)\b/.test(body)) f++;
-      else if (/<skipped\b/.test(body)) s++;
+      else if (/<skipped\b/.test(body)) {
+        s++;
+        const name = match[0].match(/\bname="([^"]*)"/)?.[1] ?? '?';
+        const reason = body.match(/<skipped\b[^>]*message="([^"]*)"/)?.[1] ?? 'no reason given';
+        skips.push(`  skipped ${name}: ${reason}`);
+      }
       else p++;
     }
   }
@@ -46,7 +56,7 @@ for (const file of files) {
 }
 
 console.log(lines.join('\n'));
-if (skipped > 0) console.log(`(${skipped} skipped; each skip states its reason in the suite's output)`);
+if (skips.length > 0) console.log(skips.join('\n'));
 for (const suite of failedSuites) {
   if (!failuresBySuite[suite]) {
     console.log(`  ${suite}: the suite failed without a failed test in its report (crash or setup failure); counted as 1 failure`);
