@@ -35,9 +35,13 @@ public static class ApiProblems
     public static ProblemHttpResult TooManyRequests(string detail) =>
         Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
 
+    public const string KeycloakUnavailableTitle = "Keycloak unavailable";
+
+    public const string KeycloakUnavailableDetail =
+        "The gateway cannot reach Keycloak right now, so your keys cannot be read or changed. Nothing was changed; try again shortly.";
+
     public static ProblemHttpResult KeycloakUnavailable() =>
-        Problem(StatusCodes.Status503ServiceUnavailable, "Keycloak unavailable",
-            "The gateway cannot reach Keycloak right now, so your keys cannot be read or changed. Nothing was changed; try again shortly.");
+        Problem(StatusCodes.Status503ServiceUnavailable, KeycloakUnavailableTitle, KeycloakUnavailableDetail);
 
     public static ProblemHttpResult Problem(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);

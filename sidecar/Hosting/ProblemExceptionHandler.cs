@@ -12,19 +12,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, title, detail) = Find<KeycloakUnavailableException>(exception) is not null
-            ? (StatusCodes.Status503ServiceUnavailable, "Keycloak unavailable",
-                "The gateway cannot reach Keycloak right now, so your keys cannot be read or changed. Nothing was changed; try again shortly.")
-            : Find<UserNotFoundException>(exception) is not null
-                ? (StatusCodes.Status403Forbidden, "Forbidden", "Your account does not exist in the realm any more; sign in again.")
-                : Find<AttributesNotStoredException>(exception) is not null
-                    ? (StatusCodes.Status500InternalServerError, "Key not stored",
-                        "Keycloak did not store the key, so nothing was saved. An administrator must allow the gateway to write user attributes (unmanaged attribute policy ADMIN_EDIT).")
-                    : Find<KeycloakRequestException>(exception) is not null
-                        ? (StatusCodes.Status502BadGateway, "Keycloak refused the gateway",
-                            "Keycloak refused a request of the gateway; an administrator should check the gateway's logs and its Keycloak client.")
-                        : (StatusCodes.Status500InternalServerError, "Unexpected error",
-                            "The gateway failed unexpectedly. Nothing about your keys was exposed; try again, and contact the operator if it persists.");
+        var (status, title, detail) = Classify(exception);
 
         if (status == StatusCodes.Status500InternalServerError || exception is KeycloakRequestException or AttributesNotStoredException)
         {
@@ -41,18 +29,32 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         });
     }
 
-    private static T? Find<T>(Exception exception)
-        where T : Exception
+    private static (int Status, string Title, string Detail) Classify(Exception exception)
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
+        if (ExceptionChain.Find<KeycloakUnavailableException>(exception) is not null)
         {
-            if (current is T match)
-            {
-                return match;
-            }
+            return (StatusCodes.Status503ServiceUnavailable, ApiProblems.KeycloakUnavailableTitle, ApiProblems.KeycloakUnavailableDetail);
         }
 
-        return null;
+        if (ExceptionChain.Find<UserNotFoundException>(exception) is not null)
+        {
+            return (StatusCodes.Status403Forbidden, "Forbidden", "Your account does not exist in the realm any more; sign in again.");
+        }
+
+        if (ExceptionChain.Find<AttributesNotStoredException>(exception) is not null)
+        {
+            return (StatusCodes.Status500InternalServerError, "Key not stored",
+                "Keycloak did not store the key, so nothing was saved. An administrator must allow the gateway to write user attributes (unmanaged attribute policy ADMIN_EDIT).");
+        }
+
+        if (ExceptionChain.Find<KeycloakRequestException>(exception) is not null)
+        {
+            return (StatusCodes.Status502BadGateway, "Keycloak refused the gateway",
+                "Keycloak refused a request of the gateway; an administrator should check the gateway's logs and its Keycloak client.");
+        }
+
+        return (StatusCodes.Status500InternalServerError, "Unexpected error",
+            "The gateway failed unexpectedly. Nothing about your keys was exposed; try again, and contact the operator if it persists.");
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Request failed with {ExceptionType}: {Reason}")]

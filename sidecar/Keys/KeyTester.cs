@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using ByokGateway.Hosting;
 using ByokGateway.Providers;
 using ByokGateway.Security;
 using Microsoft.Extensions.Options;
@@ -64,7 +65,7 @@ public sealed partial class KeyTester(IHttpClientFactory clients, IOptions<ByokO
         {
             return new KeyTestResult(KeyTestResult.Error, $"{provider.Name} did not answer within {options.Value.KeyTestTimeout.TotalSeconds:0} seconds.", $"{target} timed out");
         }
-        catch (HttpRequestException e) when (FindGuardRefusal(e) is { } refusal)
+        catch (HttpRequestException e) when (ExceptionChain.Find<OutboundGuardException>(e) is { } refusal)
         {
             LogRefused(logger, provider.Id);
             return new KeyTestResult(KeyTestResult.Error, "The endpoint is not allowed: " + refusal.Message, $"{target} refused by the outbound guard");
@@ -74,19 +75,6 @@ public sealed partial class KeyTester(IHttpClientFactory clients, IOptions<ByokO
             LogUnreachable(logger, provider.Id, e.HttpRequestError.ToString());
             return new KeyTestResult(KeyTestResult.Error, $"{provider.Name} could not be reached.", $"{target} failed: {Describe(e.HttpRequestError)}");
         }
-    }
-
-    private static OutboundGuardException? FindGuardRefusal(Exception e)
-    {
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            if (current is OutboundGuardException refusal)
-            {
-                return refusal;
-            }
-        }
-
-        return null;
     }
 
     private static string Describe(HttpRequestError error) => error switch

@@ -72,7 +72,7 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
             return Task.CompletedTask; // the client went away; nobody is listening
         }
 
-        var refused = FindGuardRefusal(failure.Exception);
+        var refused = ExceptionChain.Find<OutboundGuardException>(failure.Exception) is not null;
         var (status, title, detail) = failure.Error switch
         {
             _ when refused => (StatusCodes.Status502BadGateway, "Endpoint not allowed",
@@ -84,19 +84,6 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
         };
         context.Response.Headers.Remove(KeySourceHeader);
         return ApiProblems.Problem(status, title, detail).ExecuteAsync(context);
-    }
-
-    private static bool FindGuardRefusal(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is OutboundGuardException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private void Complete(HttpContext context, ProxyMetrics metrics, Provider provider, string userId, string keySource, long started)

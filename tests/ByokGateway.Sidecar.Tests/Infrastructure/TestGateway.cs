@@ -1,5 +1,7 @@
 using ByokGateway.Crypto;
+using ByokGateway.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ByokGateway.Tests.Infrastructure;
 
@@ -68,6 +70,15 @@ public sealed class TestGateway : IAsyncDisposable
         var sidecar = SidecarServer.Start(settings, services);
         return new TestGateway(keycloak, provider, sidecar, encryptionKey);
     }
+
+    /// <summary>A gateway with production guard settings (https only, no private networks) and a DNS the test controls.</summary>
+    public static Task<TestGateway> StartStrictAsync(IDnsResolver dns) => StartAsync(
+        new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
+        services =>
+        {
+            services.RemoveAll<IDnsResolver>();
+            services.AddSingleton(dns);
+        });
 
     public async ValueTask DisposeAsync()
     {

@@ -72,7 +72,7 @@ public sealed class ByokApiFaultTests
     [InlineData("https://user:pw@llm.example.com/v1", "user name")]
     public async Task Add_CustomEndpointNotAllowed_Returns422(string endpoint, string expected)
     {
-        await using var stack = await StrictStackAsync();
+        await using var stack = await TestGateway.StartStrictAsync(new RebindingDns());
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
 
@@ -85,10 +85,10 @@ public sealed class ByokApiFaultTests
     public async Task Test_CustomEndpointRebindsToLoopback_IsRefusedAndNothingIsSent()
     {
         var dns = new RebindingDns();
-        await using var stack = await StrictStackAsync(dns);
+        await using var stack = await TestGateway.StartStrictAsync(dns);
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
-        var endpoint = $"https://rebind.example.com:{stack.Provider.Url.Port}/v1";
+        var endpoint = $"https://{RebindingDns.Host}:{stack.Provider.Url.Port}/v1";
         await (await client.AddKeyAsync("custom", "custom-user-valid-0001", endpoint: endpoint)).AssertOkJsonAsync();
         var before = (await stack.Provider.RequestsAsync()).Count;
 
@@ -190,26 +190,5 @@ public sealed class ByokApiFaultTests
 
         using var put = await keycloak.RealmAdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/users/profile", profile);
         put.EnsureSuccessStatusCode();
-    }
-
-    /// <summary>A stack with production guard settings: https only, no private networks.</summary>
-    private static Task<TestGateway> StrictStackAsync(IDnsResolver? dns = null) => TestGateway.StartAsync(
-        new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
-        services =>
-        {
-            if (dns is not null)
-            {
-                services.RemoveAll<IDnsResolver>();
-                services.AddSingleton(dns);
-            }
-        });
-
-    /// <summary>Answers with a public address until told otherwise, like a rebinding attacker's DNS.</summary>
-    private sealed class RebindingDns : IDnsResolver
-    {
-        public System.Net.IPAddress Target { get; set; } = System.Net.IPAddress.Parse("93.184.215.14");
-
-        public Task<System.Net.IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-            Task.FromResult(host == "rebind.example.com" ? new[] { Target } : [System.Net.IPAddress.Parse("93.184.215.14")]);
     }
 }

@@ -102,7 +102,7 @@ public sealed class ProxyFaultTests
     public async Task Chat_StoredCustomEndpointOnInternalAddress_IsRefused(string address)
     {
         // Stored by someone other than the API (which would refuse it): the proxy checks again.
-        await using var stack = await StrictStackAsync(new RebindingDns());
+        await using var stack = await TestGateway.StartStrictAsync(new RebindingDns());
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
         var ring = stack.Sidecar.Services.GetRequiredService<ByokGateway.Crypto.KeyRing>();
@@ -124,10 +124,10 @@ public sealed class ProxyFaultTests
     public async Task Chat_CustomEndpointRebindsToLoopback_IsRefusedAtConnectTime()
     {
         var dns = new RebindingDns();
-        await using var stack = await StrictStackAsync(dns);
+        await using var stack = await TestGateway.StartStrictAsync(dns);
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
-        await (await client.AddKeyAsync("custom", "custom-user-valid-0001", endpoint: $"https://rebind.example.com:{stack.Provider.Url.Port}/v1")).AssertOkJsonAsync();
+        await (await client.AddKeyAsync("custom", "custom-user-valid-0001", endpoint: $"https://{RebindingDns.Host}:{stack.Provider.Url.Port}/v1")).AssertOkJsonAsync();
         var before = (await stack.Provider.RequestsAsync()).Count;
 
         dns.Target = IPAddress.Loopback;
@@ -163,21 +163,5 @@ public sealed class ProxyFaultTests
         using var response = await client.SendAsync(Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
-    }
-
-    private static Task<TestGateway> StrictStackAsync(IDnsResolver dns) => TestGateway.StartAsync(
-        new Dictionary<string, string?> { ["OutboundGuard:AllowHttp"] = "false", ["OutboundGuard:AllowPrivateNetworks"] = "false" },
-        services =>
-        {
-            services.RemoveAll<IDnsResolver>();
-            services.AddSingleton(dns);
-        });
-
-    private sealed class RebindingDns : IDnsResolver
-    {
-        public IPAddress Target { get; set; } = IPAddress.Parse("93.184.215.14");
-
-        public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
-            Task.FromResult(new[] { host == "rebind.example.com" ? Target : IPAddress.Parse("93.184.215.14") });
     }
 }
