@@ -31,6 +31,7 @@ try
     builder.AddByokCors();
     builder.AddEncryption();
     builder.AddKeycloak();
+    builder.AddAttributePolicyCheck();
     builder.AddProviderCatalog();
     builder.AddOutboundGuard();
     builder.AddKeyStore();

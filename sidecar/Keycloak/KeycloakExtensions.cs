@@ -26,6 +26,14 @@ public static class KeycloakExtensions
         return builder;
     }
 
+    /// <summary>The start-up check that the realm keeps byok_* attributes (gateway only, not the CLI).</summary>
+    public static TBuilder AddAttributePolicyCheck<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHostedService<AttributePolicyCheck>();
+        return builder;
+    }
+
     private static void ConfigureClient(IServiceProvider services, HttpClient client)
     {
         var options = services.GetRequiredService<IOptions<KeycloakOptions>>().Value;

@@ -63,6 +63,40 @@ public sealed class ByokApiFaultTests
         Assert.Contains(stack.Sidecar.Logs.Events, e => e.RenderMessage().Contains("unmanagedAttributePolicy", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Start_RealmDropsUnmanagedAttributes_LogsItAtStartup()
+    {
+        var keycloak = await KeycloakServer.StartAsync();
+        Assert.SkipUnless(keycloak.IsEmulator, "changes the realm's user profile; run only against the emulator");
+        await SetUnmanagedPolicyAsync(keycloak, null);
+
+        await using var stack = await TestGateway.StartAsync(keycloak: keycloak);
+
+        // The check runs in the background right after start; wait for its verdict, bounded by the test's cancellation.
+        while (!stack.Sidecar.Logs.WithEventId(1301).Any() && !stack.Sidecar.Logs.WithEventId(1302).Any())
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var logged = Assert.Single(stack.Sidecar.Logs.WithEventId(1301));
+        Assert.Equal(Serilog.Events.LogEventLevel.Fatal, logged.Level);
+        Assert.Contains("DISABLED", logged.RenderMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_RealmKeepsAttributes_LogsThePolicyAsFine()
+    {
+        await using var stack = await TestGateway.StartAsync();
+
+        while (!stack.Sidecar.Logs.WithEventId(1301).Any() && !stack.Sidecar.Logs.WithEventId(1302).Any())
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Empty(stack.Sidecar.Logs.WithEventId(1301));
+        Assert.Contains("ADMIN_EDIT", Assert.Single(stack.Sidecar.Logs.WithEventId(1302)).RenderMessage(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://llm.example.com/v1", "https")]
     [InlineData("https://127.0.0.1/v1", "internal address")]
