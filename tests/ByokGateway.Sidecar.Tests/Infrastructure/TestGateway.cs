@@ -21,8 +21,9 @@ public sealed class TestGateway : IAsyncDisposable
         "sk-ant-user-valid-0001", "gsk_user_valid_groq_0001", "custom-user-valid-0001",
     ];
 
-    private TestGateway(KeycloakServer keycloak, FakeProviderServer provider, SidecarServer sidecar, string encryptionKey)
+    private TestGateway(KeycloakServer keycloak, FakeProviderServer provider, SidecarServer sidecar, string encryptionKey, IReadOnlyDictionary<string, string?> settings)
     {
+        Settings = settings;
         Keycloak = keycloak;
         Provider = provider;
         Sidecar = sidecar;
@@ -36,6 +37,12 @@ public sealed class TestGateway : IAsyncDisposable
     public SidecarServer Sidecar { get; }
 
     public string EncryptionKey { get; }
+
+    /// <summary>The sidecar's settings, to start more replicas of it (<see cref="StartReplica"/>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>Another sidecar with the same settings, Keycloak and provider: a second replica.</summary>
+    public SidecarServer StartReplica() => SidecarServer.Start(new Dictionary<string, string?>(Settings));
 
     public static async Task<TestGateway> StartAsync(
         IDictionary<string, string?>? overrides = null,
@@ -68,7 +75,7 @@ public sealed class TestGateway : IAsyncDisposable
         }
 
         var sidecar = SidecarServer.Start(settings, services);
-        return new TestGateway(keycloak, provider, sidecar, encryptionKey);
+        return new TestGateway(keycloak, provider, sidecar, encryptionKey, settings);
     }
 
     /// <summary>A gateway with production guard settings (https only, no private networks) and a DNS the test controls.</summary>
