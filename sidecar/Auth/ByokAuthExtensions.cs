@@ -3,6 +3,7 @@ using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ByokGateway.Auth;
@@ -63,13 +64,12 @@ public static class ByokAuthExtensions
         };
 
         // Validating the same RS256 signature on every request of a client cost more CPU than the
-        // rest of the proxied call; a token is validated once and its result kept until its exp.
-        jwt.TokenHandlers.Clear();
-        jwt.TokenHandlers.Add(new CachingTokenHandler(cache) { MapInboundClaims = jwt.MapInboundClaims });
+        // rest of the proxied call: a token that passed every check is remembered until its exp,
+        // and the next request with the same token is authenticated before validation starts.
         jwt.Events = new JwtBearerEvents
         {
-            OnMessageReceived = CallerCredentials.ReadToken,
-            OnTokenValidated = RejectNonAccessTokens,
+            OnMessageReceived = context => AuthenticateRememberedToken(context, cache),
+            OnTokenValidated = context => RejectNonAccessTokensAndRemember(context, cache),
             OnChallenge = WriteChallengeAsync,
             OnForbidden = context => ApiProblems.Forbidden("Your token does not grant access to this resource.").ExecuteAsync(context.HttpContext),
         };
@@ -79,15 +79,32 @@ public static class ByokAuthExtensions
     /// Keycloak marks access tokens <c>typ: Bearer</c>; an ID token that happens to carry our
     /// audience is not a credential for the API or the proxy.
     /// </summary>
-    private static Task RejectNonAccessTokens(TokenValidatedContext context)
+    private static Task RejectNonAccessTokensAndRemember(TokenValidatedContext context, TokenValidationCache cache)
     {
         var typ = context.Principal?.FindFirstValue("typ");
         if (typ is not null && !string.Equals(typ, "Bearer", StringComparison.OrdinalIgnoreCase))
         {
             context.Fail("Only access tokens are accepted.");
+            return Task.CompletedTask;
+        }
+
+        // The identity is shared by every later request with this token; nothing changes claims.
+        if (context.SecurityToken is JsonWebToken token && context.Principal?.Identity is ClaimsIdentity identity)
+        {
+            cache.Add(token.EncodedToken, identity, token.ValidTo);
         }
 
         return Task.CompletedTask;
+    }
+
+    private static async Task AuthenticateRememberedToken(MessageReceivedContext context, TokenValidationCache cache)
+    {
+        await CallerCredentials.ReadToken(context);
+        if (context.Token is { } token && cache.TryGet(token, out var identity))
+        {
+            context.Principal = new ClaimsPrincipal(identity);
+            context.Success();
+        }
     }
 
     private static async Task WriteChallengeAsync(JwtBearerChallengeContext context)

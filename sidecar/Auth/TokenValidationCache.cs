@@ -1,20 +1,21 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace ByokGateway.Auth;
 
 /// <summary>
-/// Successful validations of callers' tokens, by the exact token text, each until the token's own
-/// <c>exp</c>. An LLM client sends the same access token with every call for minutes; checking its
-/// RS256 signature again each time costs far more CPU than the rest of a proxied request.
+/// Callers' tokens that passed every check (signature, issuer, audience, lifetime, access-token
+/// type), by their exact text, each until the token's own <c>exp</c>. An LLM client sends the
+/// same access token with every call for minutes; checking its RS256 signature again each time
+/// cost far more CPU than the rest of a proxied request.
 /// </summary>
 /// <remarks>
-/// What stays as without the cache: a token is only ever found under its complete text, so a
-/// changed byte is a new token that is fully validated; failures are never remembered; and an entry
-/// is not served from the instant the token expires (without the cache the clock skew would still
-/// accept it for a moment; the fresh validation after expiry decides that). The cache is bounded:
-/// expired entries are dropped when it is full, and if every entry is still valid, all of them are.
+/// What stays as without the cache: a token is only found under its complete text, so a changed
+/// byte is a different token that is fully validated; failures are never remembered; and an
+/// entry is not served from the instant the token expires (without the cache the clock skew would
+/// still accept it for a moment; after expiry the full validation decides that). The cache is
+/// bounded: when it is full, expired entries are dropped, and if none has expired, all are.
 /// </remarks>
 public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProvider time)
 {
@@ -26,48 +27,38 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
     /// <summary>Entries currently held (expired ones included until they are pruned).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>The remembered validation of <paramref name="token"/>, while the token has not expired.</summary>
-    public bool TryGet(string token, out Task<TokenValidationResult> result)
+    /// <summary>The identity a still-unexpired <paramref name="token"/> was validated to.</summary>
+    public bool TryGet(string token, out ClaimsIdentity identity)
     {
         if (_entries.TryGetValue(token, out var entry))
         {
             if (time.GetUtcNow().UtcDateTime < entry.ExpiresUtc)
             {
-                result = entry.Result;
+                identity = entry.Identity;
                 return true;
             }
 
             Remove(token, entry);
         }
 
-        result = null!;
+        identity = null!;
         return false;
     }
 
-    /// <summary>Remembers a successful validation until the token's <c>exp</c>.</summary>
-    public void Add(string token, TokenValidationResult result)
+    /// <summary>Remembers a token that passed validation, until <paramref name="expiresUtc"/> (its <c>exp</c>).</summary>
+    public void Add(string token, ClaimsIdentity identity, DateTime expiresUtc)
     {
-        if (_capacity == 0 || !result.IsValid || result.SecurityToken is not { } securityToken)
+        if (_capacity == 0 || expiresUtc <= time.GetUtcNow().UtcDateTime)
         {
             return;
         }
-
-        var expires = securityToken.ValidTo;
-        if (expires == DateTime.MinValue || expires <= time.GetUtcNow().UtcDateTime)
-        {
-            return; // no exp (refused anyway) or already past it
-        }
-
-        // The identity is shared by every request that presents this token: build it now, while
-        // only this request sees it, and never change it afterwards (nothing in the gateway does).
-        _ = result.ClaimsIdentity.Claims.Count();
 
         if (Volatile.Read(ref _count) >= _capacity && !MakeRoom())
         {
             return;
         }
 
-        if (_entries.TryAdd(token, new Entry(Task.FromResult(result), expires)))
+        if (_entries.TryAdd(token, new Entry(identity, expiresUtc)))
         {
             Interlocked.Increment(ref _count);
         }
@@ -116,5 +107,5 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
         }
     }
 
-    private sealed record Entry(Task<TokenValidationResult> Result, DateTime ExpiresUtc);
+    private sealed record Entry(ClaimsIdentity Identity, DateTime ExpiresUtc);
 }

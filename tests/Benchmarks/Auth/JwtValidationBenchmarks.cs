@@ -32,9 +32,10 @@ public class JwtValidationBenchmarks
     private RSA _rsa = null!;
     private string _token = null!;
     private TokenValidationParameters _parameters = null!;
-    private JsonWebTokenHandler _uncached = null!;
-    private CachingTokenHandler _cached = null!;
+    private JsonWebTokenHandler _handler = null!;
+    private TokenValidationCache _cache = null!;
     private IServiceScopeFactory _scopes = null!;
+    private string _authorization = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +43,7 @@ public class JwtValidationBenchmarks
         _rsa = RSA.Create(2048);
         var key = new RsaSecurityKey(_rsa) { KeyId = "bench" };
         _token = KeycloakLikeToken(key);
+        _authorization = "Bearer " + _token; // Kestrel reuses the header string of a keep-alive connection
 
         var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
         configuration.SigningKeys.Add(key);
@@ -53,11 +55,11 @@ public class JwtValidationBenchmarks
         var jwt = _app.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
         _parameters = jwt.TokenValidationParameters.Clone();
         _parameters.IssuerSigningKey = key;
-        _uncached = new JsonWebTokenHandler { MapInboundClaims = false };
-        _cached = new CachingTokenHandler(_app.Services.GetRequiredService<TokenValidationCache>()) { MapInboundClaims = false };
+        _handler = new JsonWebTokenHandler { MapInboundClaims = false };
+        _cache = _app.Services.GetRequiredService<TokenValidationCache>();
 
-        if (!Uncached().GetAwaiter().GetResult().IsValid || !Cached().GetAwaiter().GetResult().IsValid
-            || AuthenticateRequest().GetAwaiter().GetResult()?.FindFirstValue("sub") is null)
+        if (!ValidateSignature().GetAwaiter().GetResult().IsValid
+            || AuthenticateRequest().GetAwaiter().GetResult()?.FindFirstValue("sub") is null || !CacheLookup())
         {
             throw new InvalidOperationException("The benchmark token does not validate.");
         }
@@ -70,21 +72,21 @@ public class JwtValidationBenchmarks
         _rsa.Dispose();
     }
 
-    /// <summary>Every request pays for parsing and the RS256 signature check (the sidecar before the cache).</summary>
+    /// <summary>Parsing and the RS256 signature check: what every request paid before the cache.</summary>
     [Benchmark(Baseline = true)]
-    public Task<TokenValidationResult> Uncached() => _uncached.ValidateTokenAsync(_token, _parameters);
+    public Task<TokenValidationResult> ValidateSignature() => _handler.ValidateTokenAsync(_token, _parameters);
 
-    /// <summary>The same token again: served from the validation cache.</summary>
+    /// <summary>Finding the token in the validation cache.</summary>
     [Benchmark]
-    public Task<TokenValidationResult> Cached() => _cached.ValidateTokenAsync(_token, _parameters);
+    public bool CacheLookup() => _cache.TryGet(_token, out _);
 
-    /// <summary>The sidecar's whole authentication step for one request (JWT bearer handler, events, cache hit).</summary>
+    /// <summary>The sidecar's whole authentication step for one request with a remembered token (JWT bearer handler, events, cache hit).</summary>
     [Benchmark]
     public async Task<ClaimsPrincipal?> AuthenticateRequest()
     {
         await using var scope = _scopes.CreateAsyncScope();
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        context.Request.Headers.Authorization = "Bearer " + _token;
+        context.Request.Headers.Authorization = _authorization;
         var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         return result.Principal;
     }
