@@ -42,7 +42,10 @@ public static class ObservabilityExtensions
                 BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
                 QueueLimit = 100_000,
             });
-        });
+        },
+        // Each host logs through its own logger, not the process-wide static one: with several
+        // hosts in one process (the tests), the static logger is whichever host started last.
+        preserveStaticLogger: true);
 
         CacheLoggers(builder.Services);
 
