@@ -1,7 +1,6 @@
 using System.Globalization;
 using Prometheus;
 using Serilog;
-using Serilog.Configuration;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Compact;
@@ -28,20 +27,11 @@ public static class ObservabilityExtensions
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext();
-            // Console output is written by Serilog's batching sink on a background task, one write
-            // per batch: a flushed console write per event, on the request's thread and under the
-            // console lock, was the largest cost a proxied call added (measured with bench/run.sh).
-            // Events wait in a bounded queue; only if standard output stops being read for long
-            // does it fill, and then new events are dropped rather than requests held up.
+            // Console output is buffered and written in blocks (see BufferedConsoleSink for why).
             var formatter = json
                 ? (ITextFormatter)new RenderedCompactJsonFormatter()
                 : new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
-            logger.WriteTo.Sink(new BatchedConsoleSink(formatter, Console.OpenStandardOutput()), new BatchingOptions
-            {
-                BatchSizeLimit = 1000,
-                BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
-                QueueLimit = 100_000,
-            });
+            logger.WriteTo.Sink(new BufferedConsoleSink(formatter, Console.OpenStandardOutput(), TimeProvider.System, ConsoleFlushInterval));
         },
         // Each host logs through its own logger, not the process-wide static one: with several
         // hosts in one process (the tests), the static logger is whichever host started last.
@@ -59,6 +49,9 @@ public static class ObservabilityExtensions
     }
 
     private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    // How long an event may wait in the console buffer; warnings and errors are written at once.
+    private static readonly TimeSpan ConsoleFlushInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Wraps the ILoggerFactory that AddSerilog registered in <see cref="CachingLoggerFactory"/>.</summary>
     private static void CacheLoggers(IServiceCollection services)
