@@ -115,10 +115,18 @@ internal sealed partial class ChildProcess : IDisposable
     }
 
     /// <summary>Counts the log lines containing <paramref name="text"/>, then empties the log so a long run does not fill the disk.</summary>
-    public long CountAndTruncateLog(string text)
+    public long CountAndTruncateLog(string text) => CountAndTruncateLines(LogPath, text);
+
+    /// <summary>Counts the lines of <paramref name="path"/> containing <paramref name="text"/> and empties the file (writers append).</summary>
+    public static long CountAndTruncateLines(string path, string text)
     {
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
         long count = 0;
-        using (var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         using (var reader = new StreamReader(stream))
         {
             while (reader.ReadLine() is { } line)
@@ -130,7 +138,7 @@ internal sealed partial class ChildProcess : IDisposable
             }
         }
 
-        using (new FileStream(LogPath, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
+        using (new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite))
         {
         }
 

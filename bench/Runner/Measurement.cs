@@ -1,10 +1,18 @@
 namespace ByokGateway.Bench;
 
-/// <summary>The three configurations, in the order each round runs them.</summary>
+/// <summary>The configurations, in the order each round runs them.</summary>
 internal enum Target
 {
+    /// <summary>wrk straight to the upstream, with the provider key.</summary>
     Direct,
+
+    /// <summary>nginx as reverse proxy, with its default access log (a line per request).</summary>
     Nginx,
+
+    /// <summary>The same nginx without any access log.</summary>
+    NginxNoLog,
+
+    /// <summary>The sidecar (Release) with the emulator behind it.</summary>
     Sidecar,
 }
 

@@ -35,7 +35,7 @@ internal static class Program
 
         var started = Stopwatch.StartNew();
         var loadBefore = LoadAverage();
-        Console.WriteLine($"byok-bench: {Environment.ProcessorCount} cores, load average {loadBefore}; {options.Rounds} rounds x {options.Connections.Length} connection counts x 3 configurations x {options.DurationSeconds} s");
+        Console.WriteLine($"byok-bench: {Environment.ProcessorCount} cores, load average {loadBefore}; {options.Rounds} rounds x {options.Connections.Length} connection counts x {Enum.GetValues<Target>().Length} configurations x {options.DurationSeconds} s");
         if (double.TryParse(loadBefore.Split(' ')[0], CultureInfo.InvariantCulture, out var load) && load > 1.0)
         {
             Console.WriteLine("warning: the machine is busy (1-minute load > 1); the numbers will be noisy. Rerun when it is quiet.");
@@ -55,6 +55,7 @@ internal static class Program
             {
                 [Target.Direct] = (new Uri(stack.Upstream, "v1/chat/completions"), "Bearer " + Stack.ProviderKey, stack.UpstreamProcess),
                 [Target.Nginx] = (new Uri(stack.NginxProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxProcess),
+                [Target.NginxNoLog] = (new Uri(stack.NginxNoLogProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxNoLogProcess),
                 [Target.Sidecar] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
             };
             foreach (var (target, configuration) in configurations)
@@ -66,11 +67,12 @@ internal static class Program
                 }
             }
 
-            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run); warming up {options.WarmupSeconds} s each");
+            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run); warming up {options.WarmupSeconds} s each, the sidecar {SidecarWarmupSeconds(options)} s");
             var warmups = new List<Measurement>();
             foreach (var (target, configuration) in configurations)
             {
-                warmups.Add(await MeasureAsync(stack, script, target, configuration, 0, options.Connections.Max(), options.WarmupSeconds));
+                var seconds = target == Target.Sidecar ? SidecarWarmupSeconds(options) : options.WarmupSeconds;
+                warmups.Add(await MeasureAsync(stack, script, target, configuration, 0, options.Connections.Max(), seconds));
             }
 
             var runs = new List<Measurement>();
@@ -83,7 +85,7 @@ internal static class Program
                         cancel.Token.ThrowIfCancellationRequested();
                         var run = await MeasureAsync(stack, script, target, configuration, round, connections, options.DurationSeconds);
                         runs.Add(run);
-                        Console.WriteLine($"  round {round} c={connections,-3} {Report.Name(target),-8} {run.Wrk.RequestsPerSecond,9:N0} req/s  p50 {run.Wrk.Latency.P50 / 1000.0,7:0.000} ms  p99 {run.Wrk.Latency.P99 / 1000.0,7:0.000} ms  cpu {run.ServerCpuMicrosecondsPerRequest,5:0} µs/req  errors {run.Wrk.Errors.Status + run.Wrk.Errors.Socket}");
+                        Console.WriteLine($"  round {round} c={connections,-3} {Report.Name(target),-11} {run.Wrk.RequestsPerSecond,9:N0} req/s  p50 {run.Wrk.Latency.P50 / 1000.0,7:0.000} ms  p99 {run.Wrk.Latency.P99 / 1000.0,7:0.000} ms  cpu {run.ServerCpuMicrosecondsPerRequest,5:0} µs/req  errors {run.Wrk.Errors.Status + run.Wrk.Errors.Socket}");
                     }
                 }
             }
@@ -138,9 +140,21 @@ internal static class Program
         var result = await Wrk.RunAsync(script, configuration.Url, configuration.Authorization, connections, seconds);
         var server = configuration.Server.CpuTime() - serverBefore;
         var upstream = stack.UpstreamProcess.CpuTime() - upstreamBefore;
-        long? events = target == Target.Sidecar ? stack.SidecarProcess.CountAndTruncateLog(LogEventText) : null;
+        long? events = target switch
+        {
+            Target.Sidecar => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
+            Target.Nginx => ChildProcess.CountAndTruncateLines(stack.NginxAccessLog, "POST /openai/v1/chat/completions"),
+            _ => null,
+        };
         return new Measurement(round, connections, target, result, server.TotalSeconds, upstream.TotalSeconds, events);
     }
+
+    /// <summary>
+    /// Tiered compilation recompiles the hot path with profile data during the first seconds under
+    /// load (measured: about 15 s until the sidecar's CPU per request settles), so the sidecar is
+    /// warmed longer than the others; nginx needs no warm-up.
+    /// </summary>
+    public static int SidecarWarmupSeconds(BenchOptions options) => Math.Max(options.WarmupSeconds, 20);
 
     /// <summary>Allocated bytes of one cached key resolution, measured in a separate process by the micro-benchmark project.</summary>
     private static async Task<double?> ProbeAllocationsAsync(BenchOptions options)

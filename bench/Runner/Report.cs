@@ -24,11 +24,18 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         var high = options.Connections.Max();
         var low = options.Connections.Min();
 
-        var ratios = PerRound(high, (sidecar, nginx, _) => sidecar.Wrk.RequestsPerSecond / nginx.Wrk.RequestsPerSecond);
-        targets.Add(new TargetCheck(
-            $"sidecar throughput at {high} connections >= 50 % of nginx's",
-            $"{Median(ratios) * 100:0.0} % (rounds: {string.Join(", ", ratios.Select(r => (r * 100).ToString("0.0", Invariant)))})",
-            ratios.Count > 0 && Median(ratios) >= 0.5));
+        foreach (var (reference, description) in new[]
+                 {
+                     (Target.Nginx, "nginx's (default access log, one line per request like the sidecar's log)"),
+                     (Target.NginxNoLog, "nginx-nolog's (no access log at all)"),
+                 })
+        {
+            var ratios = PerRound(high, (sidecar, nginx, _) => sidecar.Wrk.RequestsPerSecond / nginx.Wrk.RequestsPerSecond, reference);
+            targets.Add(new TargetCheck(
+                $"sidecar throughput at {high} connections >= 50 % of {description}",
+                $"{Median(ratios) * 100:0.0} % (rounds: {string.Join(", ", ratios.Select(r => (r * 100).ToString("0.0", Invariant)))})",
+                ratios.Count > 0 && Median(ratios) >= 0.5));
+        }
 
         var added = PerRound(low, (sidecar, _, direct) => (sidecar.Wrk.Latency.P50 - direct.Wrk.Latency.P50) / 1000.0);
         targets.Add(new TargetCheck(
@@ -90,9 +97,10 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         foreach (var connections in options.Connections)
         {
             var ratio = PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond);
+            var ratioNoLog = PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond, Target.NginxNoLog);
             var added = PerRound(connections, (s, _, d) => (s.Wrk.Latency.P50 - d.Wrk.Latency.P50) / 1000.0);
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{connections} connections: sidecar/nginx throughput {Median(ratio) * 100:0.0} %, added median latency over direct {Median(added):0.000} ms");
+                $"{connections} connections: sidecar/nginx throughput {Median(ratio) * 100:0.0} %, sidecar/nginx-nolog {Median(ratioNoLog) * 100:0.0} %, added median latency over direct {Median(added):0.000} ms");
         }
 
         var logged = runs.Where(r => r.Target == Target.Sidecar && r.LogEvents is not null).ToList();
@@ -100,6 +108,13 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         {
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"Sidecar log: {logged.Sum(r => r.LogEvents!.Value):N0} 'Proxied' events for {logged.Sum(r => r.Wrk.Requests):N0} completed requests (one per call; calls still in flight when wrk stops are logged too).");
+        }
+
+        var nginxLogged = runs.Where(r => r.Target == Target.Nginx && r.LogEvents is not null).ToList();
+        if (nginxLogged.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"nginx access log: {nginxLogged.Sum(r => r.LogEvents!.Value):N0} lines for {nginxLogged.Sum(r => r.Wrk.Requests):N0} completed requests.");
         }
 
         return text.ToString();
@@ -139,6 +154,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
             ratios[connections.ToString(Invariant)] = new JsonObject
             {
                 ["sidecar_over_nginx_throughput"] = Round(Median(PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond)), 4),
+                ["sidecar_over_nginx_nolog_throughput"] = Round(Median(PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond, Target.NginxNoLog)), 4),
                 ["added_median_latency_over_direct_ms"] = Round(Median(PerRound(connections, (s, _, d) => (s.Wrk.Latency.P50 - d.Wrk.Latency.P50) / 1000.0)), 3),
             };
         }
@@ -160,6 +176,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 ["duration_s"] = options.DurationSeconds,
                 ["warmup_s"] = options.WarmupSeconds,
                 ["connections"] = new JsonArray([.. options.Connections.Select(c => (JsonNode?)c)]),
+                ["sidecar_warmup_s"] = Program.SidecarWarmupSeconds(options),
                 ["sidecar_cache_duration"] = Stack.CacheDuration.ToString("c", Invariant),
             },
             ["summary"] = summary,
@@ -185,17 +202,18 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
     {
         Target.Direct => "direct",
         Target.Nginx => "nginx",
+        Target.NginxNoLog => "nginx-nolog",
         _ => "sidecar",
     };
 
-    /// <summary>Per-round values of (sidecar, nginx, direct) at one connection count; rounds missing a run are skipped.</summary>
-    private List<double> PerRound(int connections, Func<Measurement, Measurement, Measurement, double> value)
+    /// <summary>Per-round values of (sidecar, nginx reference, direct) at one connection count; rounds missing a run are skipped.</summary>
+    private List<double> PerRound(int connections, Func<Measurement, Measurement, Measurement, double> value, Target reference = Target.Nginx)
     {
         var list = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
         {
             var set = runs.Where(r => r.Round == round && r.Connections == connections).ToDictionary(r => r.Target);
-            if (set.TryGetValue(Target.Sidecar, out var s) && set.TryGetValue(Target.Nginx, out var n) && set.TryGetValue(Target.Direct, out var d))
+            if (set.TryGetValue(Target.Sidecar, out var s) && set.TryGetValue(reference, out var n) && set.TryGetValue(Target.Direct, out var d))
             {
                 list.Add(value(s, n, d));
             }

@@ -41,6 +41,8 @@ internal sealed class Stack : IAsyncDisposable
 
     public Uri NginxProxy { get; private set; } = null!;
 
+    public Uri NginxNoLogProxy { get; private set; } = null!;
+
     public Uri Keycloak { get; private set; } = null!;
 
     public Uri Sidecar { get; private set; } = null!;
@@ -48,6 +50,11 @@ internal sealed class Stack : IAsyncDisposable
     public ChildProcess UpstreamProcess { get; private set; } = null!;
 
     public ChildProcess NginxProcess { get; private set; } = null!;
+
+    public ChildProcess NginxNoLogProcess { get; private set; } = null!;
+
+    /// <summary>The access log of the "nginx" configuration (one line per request).</summary>
+    public string NginxAccessLog => Path.Combine(Work, "nginx-access.log");
 
     public ChildProcess SidecarProcess { get; private set; } = null!;
 
@@ -77,12 +84,10 @@ internal sealed class Stack : IAsyncDisposable
     private async Task StartProcessesAsync(BenchOptions options)
     {
         var upstreamPort = FreePort();
-        var proxyPort = FreePort();
         var placeholders = new Dictionary<string, string>
         {
             ["WORK"] = Work,
             ["UPSTREAM_PORT"] = upstreamPort.ToString(CultureInfo.InvariantCulture),
-            ["PROXY_PORT"] = proxyPort.ToString(CultureInfo.InvariantCulture),
             ["PROVIDER_KEY"] = ProviderKey,
             ["RESPONSE"] = Response,
         };
@@ -91,9 +96,9 @@ internal sealed class Stack : IAsyncDisposable
         await UpstreamProcess.WaitForPortAsync(upstreamPort, TimeSpan.FromSeconds(20));
         Upstream = new Uri($"http://127.0.0.1:{upstreamPort}/");
 
-        NginxProcess = StartNginx("nginx proxy", Path.Combine(options.Repo, "bench", "nginx", "proxy.conf"), placeholders);
-        await NginxProcess.WaitForPortAsync(proxyPort, TimeSpan.FromSeconds(20));
-        NginxProxy = new Uri($"http://127.0.0.1:{proxyPort}/");
+        var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
+        (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
+        (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
 
         var bin = (string project, string dll) => Path.Combine(options.Repo, project, "bin", options.Configuration, "net10.0", dll);
         KeycloakProcess = StartDotnet("Keycloak emulator", bin("tests/KeycloakEmulator", "KeycloakEmulator.dll"), new Dictionary<string, string>
@@ -223,6 +228,19 @@ internal sealed class Stack : IAsyncDisposable
         return _adminToken = body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException("No service account token.");
     }
 
+    private async Task<(ChildProcess Process, Uri Url)> StartNginxProxyAsync(string name, string accessLog, string template, Dictionary<string, string> placeholders)
+    {
+        var port = FreePort();
+        var process = StartNginx(name, template, new Dictionary<string, string>(placeholders)
+        {
+            ["NAME"] = name,
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["ACCESS_LOG"] = accessLog,
+        });
+        await process.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return (process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
     private ChildProcess StartNginx(string name, string template, Dictionary<string, string> placeholders)
     {
         var text = File.ReadAllText(template);
@@ -231,9 +249,9 @@ internal sealed class Stack : IAsyncDisposable
             text = text.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
         }
 
-        var config = Path.Combine(Work, Path.GetFileName(template));
+        var config = Path.Combine(Work, name + ".conf");
         File.WriteAllText(config, text);
-        var process = ChildProcess.Start(name, "nginx", ["-p", Work, "-c", config], new Dictionary<string, string>(), Path.Combine(Work, Path.GetFileNameWithoutExtension(template) + ".log"));
+        var process = ChildProcess.Start(name, "nginx", ["-p", Work, "-c", config], new Dictionary<string, string>(), Path.Combine(Work, name + ".log"));
         _processes.Add(process);
         return process;
     }
