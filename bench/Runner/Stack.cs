@@ -207,6 +207,19 @@ internal sealed class Stack : IAsyncDisposable
         }
 
         Http.Dispose();
+
+        // Configurations, logs and nginx temp files of this run; nothing in them is needed afterwards.
+        try
+        {
+            Directory.Delete(Work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
         await Task.CompletedTask;
     }
 
