@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace ByokGateway.Crypto;
 
@@ -12,6 +13,7 @@ public sealed class Fernet : IDisposable
 {
     private const byte Version = 0x80;
     private const int HeaderLength = 1 + 8 + 16;
+    private const int IvOffset = 1 + 8;
     private const int MacLength = 32;
     private const int BlockLength = 16;
 
@@ -19,7 +21,13 @@ public sealed class Fernet : IDisposable
     private const int MinTokenLength = HeaderLength + BlockLength + MacLength;
 
     private readonly byte[] _signingKey;
+    private readonly byte[] _encryptionKey;
     private readonly Aes _aes;
+
+    // Verifying and decrypting a stored key runs on every proxied call. With one-shot calls,
+    // OpenSSL 3 spent more time looking up algorithms and building contexts than on the few
+    // blocks of a provider key, so each thread keeps its own HMAC and AES contexts.
+    private readonly ThreadLocal<DecryptionContexts> _contexts;
 
     public Fernet(ReadOnlySpan<byte> key)
     {
@@ -29,8 +37,10 @@ public sealed class Fernet : IDisposable
         }
 
         _signingKey = key[..16].ToArray();
+        _encryptionKey = key[16..].ToArray();
         _aes = Aes.Create();
-        _aes.Key = key[16..].ToArray();
+        _aes.Key = _encryptionKey;
+        _contexts = new ThreadLocal<DecryptionContexts>(() => new DecryptionContexts(_signingKey, _encryptionKey), trackAllValues: true);
     }
 
     /// <summary>Parses a url-safe base64 key as Python's <c>Fernet(key)</c> accepts it.</summary>
@@ -61,8 +71,8 @@ public sealed class Fernet : IDisposable
         {
             var token = rented.AsSpan(0, tokenLength);
             token[0] = Version;
-            BinaryPrimitives.WriteInt64BigEndian(token[1..9], timestamp);
-            iv.CopyTo(token[9..HeaderLength]);
+            BinaryPrimitives.WriteInt64BigEndian(token[1..IvOffset], timestamp);
+            iv.CopyTo(token[IvOffset..HeaderLength]);
             _aes.EncryptCbc(plaintext, iv, token.Slice(HeaderLength, cipherLength));
             HMACSHA256.HashData(_signingKey, token[..^MacLength], token[^MacLength..]);
             return FernetBase64.Encode(token);
@@ -91,35 +101,20 @@ public sealed class Fernet : IDisposable
     /// </summary>
     public bool TryDecrypt(string token, out byte[] plaintext, out long timestamp)
     {
-        plaintext = [];
-        timestamp = 0;
-        var maxLength = FernetBase64.MaxDecodedLength(token.Length);
-        if (maxLength < MinTokenLength)
-        {
-            return false;
-        }
+        var ok = TryDecrypt(token, static span => span.ToArray(), out plaintext, out timestamp);
+        plaintext ??= [];
+        return ok;
+    }
 
-        var rented = ArrayPool<byte>.Shared.Rent(maxLength);
-        try
-        {
-            if (!FernetBase64.TryDecode(token, rented, out var length))
-            {
-                return false;
-            }
-
-            var data = rented.AsSpan(0, length);
-            if (!TryVerify(data))
-            {
-                return false;
-            }
-
-            timestamp = BinaryPrimitives.ReadInt64BigEndian(data[1..9]);
-            return TryDecryptVerified(data, out plaintext);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+    /// <summary>
+    /// Like <see cref="TryDecrypt(string, out byte[], out long)"/> for UTF-8 text: the plaintext
+    /// goes from a buffer that is wiped afterwards straight into the string, with no byte[] copy.
+    /// </summary>
+    public bool TryDecryptString(string token, out string plaintext)
+    {
+        var ok = TryDecrypt(token, static span => Encoding.UTF8.GetString(span), out plaintext, out _);
+        plaintext ??= string.Empty;
+        return ok;
     }
 
     /// <summary>True when the token is well formed and its MAC was made with this key.</summary>
@@ -142,6 +137,33 @@ public sealed class Fernet : IDisposable
         }
     }
 
+    private bool TryDecrypt<T>(string token, Func<ReadOnlySpan<byte>, T> read, out T plaintext, out long timestamp)
+    {
+        plaintext = default!;
+        timestamp = 0;
+        var maxLength = FernetBase64.MaxDecodedLength(token.Length);
+        if (maxLength < MinTokenLength)
+        {
+            return false;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(maxLength);
+        try
+        {
+            if (!FernetBase64.TryDecode(token, rented, out var length) || !TryVerify(rented.AsSpan(0, length)))
+            {
+                return false;
+            }
+
+            timestamp = BinaryPrimitives.ReadInt64BigEndian(rented.AsSpan(1, 8));
+            return TryDecryptVerified(rented, length, read, out plaintext);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     private bool TryVerify(ReadOnlySpan<byte> data)
     {
         if (data.Length < MinTokenLength || data[0] != Version || (data.Length - HeaderLength - MacLength) % BlockLength != 0)
@@ -150,45 +172,92 @@ public sealed class Fernet : IDisposable
         }
 
         Span<byte> mac = stackalloc byte[MacLength];
-        HMACSHA256.HashData(_signingKey, data[..^MacLength], mac);
+        var hmac = _contexts.Value!.Mac;
+        hmac.AppendData(data[..^MacLength]);
+        hmac.GetHashAndReset(mac);
 
         // Constant time, so the comparison leaks nothing about how much of a forged MAC was right.
         return CryptographicOperations.FixedTimeEquals(mac, data[^MacLength..]);
     }
 
-    private bool TryDecryptVerified(ReadOnlySpan<byte> data, out byte[] plaintext)
+    /// <summary>
+    /// AES-128-CBC and PKCS7 of a token whose MAC was verified: every block through the thread's
+    /// AES-ECB decryptor, then XORed with the ciphertext block before it (the IV for the first).
+    /// </summary>
+    private bool TryDecryptVerified<T>(byte[] token, int length, Func<ReadOnlySpan<byte>, T> read, out T plaintext)
     {
-        var iv = data[9..HeaderLength];
-        var ciphertext = data[HeaderLength..^MacLength];
-        var buffer = ArrayPool<byte>.Shared.Rent(ciphertext.Length);
+        plaintext = default!;
+        var cipherLength = length - HeaderLength - MacLength;
+        var buffer = ArrayPool<byte>.Shared.Rent(cipherLength);
         try
         {
-            if (!_aes.TryDecryptCbc(ciphertext, iv, buffer, out var written))
+            if (_contexts.Value!.Ecb.TransformBlock(token, HeaderLength, cipherLength, buffer, 0) != cipherLength)
             {
-                plaintext = [];
                 return false;
             }
 
-            plaintext = buffer.AsSpan(0, written).ToArray();
+            var blocks = buffer.AsSpan(0, cipherLength);
+            for (var offset = cipherLength - BlockLength; offset >= 0; offset -= BlockLength)
+            {
+                var previous = token.AsSpan(offset == 0 ? IvOffset : HeaderLength + offset - BlockLength, BlockLength);
+                var block = blocks.Slice(offset, BlockLength);
+                for (var i = 0; i < BlockLength; i++)
+                {
+                    block[i] ^= previous[i];
+                }
+            }
+
+            // PKCS7: the last byte is the number of padding bytes (1-16), each of that value. Bad
+            // padding under a valid MAC only comes from a broken encoder that had our key.
+            var padding = blocks[^1];
+            if (padding is 0 or > BlockLength || blocks[^padding..].IndexOfAnyExcept(padding) >= 0)
+            {
+                return false;
+            }
+
+            plaintext = read(blocks[..^padding]);
             return true;
-        }
-        catch (CryptographicException)
-        {
-            // Bad PKCS7 padding under a valid MAC: only possible for a token made with our key by
-            // someone else's broken encoder; reject it like any other invalid token.
-            plaintext = [];
-            return false;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, ciphertext.Length));
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, cipherLength));
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     public void Dispose()
     {
+        foreach (var contexts in _contexts.Values)
+        {
+            contexts.Dispose();
+        }
+
+        _contexts.Dispose();
         CryptographicOperations.ZeroMemory(_signingKey);
+        CryptographicOperations.ZeroMemory(_encryptionKey);
         _aes.Dispose();
+    }
+
+    /// <summary>One thread's HMAC-SHA256 with the signing key and AES-ECB decryptor (no padding) with the encryption key.</summary>
+    private sealed class DecryptionContexts : IDisposable
+    {
+        public DecryptionContexts(byte[] signingKey, byte[] encryptionKey)
+        {
+            Mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, signingKey);
+            using var aes = Aes.Create();
+            aes.Mode = CipherMode.ECB;
+            aes.Padding = PaddingMode.None;
+            Ecb = aes.CreateDecryptor(encryptionKey, null);
+        }
+
+        public IncrementalHash Mac { get; }
+
+        public ICryptoTransform Ecb { get; }
+
+        public void Dispose()
+        {
+            Mac.Dispose();
+            Ecb.Dispose();
+        }
     }
 }

@@ -33,9 +33,8 @@ public sealed class KeyRing : IDisposable
     {
         foreach (var key in _keys)
         {
-            if (key.TryDecrypt(token, out var bytes, out _))
+            if (key.TryDecryptString(token, out plaintext))
             {
-                plaintext = Encoding.UTF8.GetString(bytes);
                 return true;
             }
         }

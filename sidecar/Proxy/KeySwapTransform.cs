@@ -18,17 +18,21 @@ public sealed class KeySwapTransform(bool forwardClientAddress) : RequestTransfo
         var resolved = context.HttpContext.Features.Get<ResolvedKey>()
             ?? throw new InvalidOperationException("KeySwapTransform ran without a resolved key; KeyResolutionMiddleware must run first.");
 
+        // The outgoing headers are copies of the incoming ones (this is the only request transform
+        // besides the path), so only headers the caller sent need removing: looking them up in
+        // Kestrel's header collection is much cheaper than removing from HttpRequestMessage.
+        var incoming = context.HttpContext.Request.Headers;
         foreach (var header in CallerCredentials.Headers)
         {
-            RemoveHeader(context, header);
+            RemoveIfSent(context, incoming, header);
         }
 
-        RemoveHeader(context, "Cookie");
+        RemoveIfSent(context, incoming, "Cookie");
         if (!forwardClientAddress)
         {
             foreach (var header in ClientAddressHeaders)
             {
-                RemoveHeader(context, header);
+                RemoveIfSent(context, incoming, header);
             }
         }
 
@@ -51,5 +55,13 @@ public sealed class KeySwapTransform(bool forwardClientAddress) : RequestTransfo
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private static void RemoveIfSent(RequestTransformContext context, IHeaderDictionary incoming, string header)
+    {
+        if (incoming.ContainsKey(header))
+        {
+            RemoveHeader(context, header);
+        }
     }
 }

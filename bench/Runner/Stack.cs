@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace ByokGateway.Bench;
+
+/// <summary>
+/// The processes under test: the upstream (nginx with a fixed answer), nginx as a reverse proxy,
+/// the Keycloak emulator and the sidecar (Release builds), wired on loopback ports.
+/// </summary>
+internal sealed class Stack : IAsyncDisposable
+{
+    /// <summary>The provider key: 51 characters, like an OpenAI project key. The upstream accepts only this one.</summary>
+    public const string ProviderKey = "sk-bench-0123456789abcdefghijklmnopqrstuvwxyzABCDEF";
+
+    /// <summary>The demo user of the realm export (tier starter) whose stored key the measured requests use.</summary>
+    public const string BenchUser = "bob";
+
+    // ~300 bytes, the shape of a non-streaming OpenAI chat completion.
+    private const string Response =
+        """{"id":"chatcmpl-bench0001","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21}}""";
+
+    private readonly List<ChildProcess> _processes = [];
+    private readonly string _clientSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+    private string? _adminToken;
+
+    private Stack(string work, HttpClient http)
+    {
+        Work = work;
+        Http = http;
+    }
+
+    public string Work { get; }
+
+    public HttpClient Http { get; }
+
+    public Uri Upstream { get; private set; } = null!;
+
+    public Uri NginxProxy { get; private set; } = null!;
+
+    public Uri NginxNoLogProxy { get; private set; } = null!;
+
+    public Uri Keycloak { get; private set; } = null!;
+
+    public Uri Sidecar { get; private set; } = null!;
+
+    public ChildProcess UpstreamProcess { get; private set; } = null!;
+
+    public ChildProcess NginxProcess { get; private set; } = null!;
+
+    public ChildProcess NginxNoLogProcess { get; private set; } = null!;
+
+    /// <summary>The access log of the "nginx" configuration (one line per request).</summary>
+    public string NginxAccessLog => Path.Combine(Work, "nginx-access.log");
+
+    public ChildProcess SidecarProcess { get; private set; } = null!;
+
+    public ChildProcess KeycloakProcess { get; private set; } = null!;
+
+    /// <summary>The cache duration the sidecar runs with: longer than any run, so the measured user's record never expires mid-run.</summary>
+    public static TimeSpan CacheDuration => TimeSpan.FromHours(2);
+
+    public static async Task<Stack> StartAsync(BenchOptions options)
+    {
+        var work = Directory.CreateTempSubdirectory("byok-bench-").FullName;
+        Directory.CreateDirectory(Path.Combine(work, "tmp"));
+        var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(60) };
+        var stack = new Stack(work, http);
+        try
+        {
+            await stack.StartProcessesAsync(options);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartProcessesAsync(BenchOptions options)
+    {
+        var upstreamPort = FreePort();
+        var placeholders = new Dictionary<string, string>
+        {
+            ["WORK"] = Work,
+            ["UPSTREAM_PORT"] = upstreamPort.ToString(CultureInfo.InvariantCulture),
+            ["PROVIDER_KEY"] = ProviderKey,
+            ["RESPONSE"] = Response,
+        };
+
+        UpstreamProcess = StartNginx("upstream", Path.Combine(options.Repo, "bench", "nginx", "upstream.conf"), placeholders);
+        await UpstreamProcess.WaitForPortAsync(upstreamPort, TimeSpan.FromSeconds(20));
+        Upstream = new Uri($"http://127.0.0.1:{upstreamPort}/");
+
+        var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
+        (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
+        (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
+
+        var bin = (string project, string dll) => Path.Combine(options.Repo, project, "bin", options.Configuration, "net10.0", dll);
+        KeycloakProcess = StartDotnet("Keycloak emulator", bin("tests/KeycloakEmulator", "KeycloakEmulator.dll"), new Dictionary<string, string>
+        {
+            ["BYOK_SIDECAR_SECRET"] = _clientSecret,
+        });
+        Keycloak = await KeycloakProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ENCRYPTION_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', '-').Replace('/', '_'),
+            ["Keycloak__Url"] = Keycloak.ToString().TrimEnd('/'),
+            ["Keycloak__ClientSecret"] = _clientSecret,
+            ["Providers__openai__BaseUrl"] = Upstream.ToString().TrimEnd('/'),
+            // Users without a stored key (the cold-path users) get the operator's key, which the upstream also accepts.
+            ["OPENAI_API_KEY"] = ProviderKey,
+            ["Cache__Duration"] = CacheDuration.ToString("c", CultureInfo.InvariantCulture),
+            ["Cache__FailSafeMaxDuration"] = (CacheDuration * 2).ToString("c", CultureInfo.InvariantCulture),
+        };
+        SidecarProcess = StartDotnet("sidecar", bin("sidecar", "byok-sidecar.dll"), environment);
+        Sidecar = await SidecarProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A long-lived access token of a realm user, minted by the emulator's test control (the realm's own lifespan is 5 minutes).</summary>
+    public async Task<string> MintTokenAsync(string username, TimeSpan lifetime)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(Keycloak, "_emulator/realms/byok/tokens"), new JsonObject
+        {
+            ["username"] = username,
+            ["clientId"] = "byok-cli",
+            ["lifetimeSeconds"] = (int)lifetime.TotalSeconds,
+        });
+        await EnsureAsync(response, "minting a token");
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException("The emulator minted no token.");
+    }
+
+    /// <summary>Stores the provider key for the user through the sidecar's own API, as the Account Console would.</summary>
+    public async Task StoreKeyAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Sidecar, "api/v1/byok/keys/add"))
+        {
+            Content = JsonContent.Create(new JsonObject { ["provider"] = "openai", ["key"] = ProviderKey, ["label"] = "bench" }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        await EnsureAsync(response, "storing the user's key through the sidecar");
+    }
+
+    /// <summary>One chat completion through <paramref name="baseUrl"/>; returns status and X-Byok-Key-Source.</summary>
+    public async Task<(HttpStatusCode Status, string? KeySource)> ChatAsync(Uri url, string authorization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        using var response = await Http.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return (response.StatusCode, response.Headers.TryGetValues("X-Byok-Key-Source", out var values) ? values.FirstOrDefault() : null);
+    }
+
+    /// <summary>Creates an enabled realm user with a tier through the Admin API (as the sidecar's service account) and returns its id.</summary>
+    public async Task<string> CreateUserAsync(string username, string tier)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Keycloak, "admin/realms/byok/users"))
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["username"] = username,
+                ["enabled"] = true,
+                ["email"] = username + "@bench.example",
+                ["emailVerified"] = true,
+                ["firstName"] = "Bench",
+                ["lastName"] = "User",
+                ["attributes"] = new JsonObject { ["subscription_tier"] = new JsonArray(tier) },
+            }),
+        };
+        request.Headers.Authorization = new("Bearer", await AdminTokenAsync());
+        using var response = await Http.SendAsync(request);
+        await EnsureAsync(response, "creating a user");
+        return response.Headers.Location?.ToString().Split('/')[^1] ?? throw new InvalidOperationException("No Location for the created user.");
+    }
+
+    public async Task<JsonObject> CountersAsync() =>
+        await Http.GetFromJsonAsync<JsonObject>(new Uri(Keycloak, "_emulator/counters")) ?? throw new InvalidOperationException("No counters.");
+
+    public async Task ResetCountersAsync()
+    {
+        using var response = await Http.PostAsync(new Uri(Keycloak, "_emulator/counters/reset"), null);
+        await EnsureAsync(response, "resetting the emulator's counters");
+    }
+
+    /// <summary>Delays every Admin API answer of the emulator (0 = none).</summary>
+    public async Task SetAdminDelayAsync(int milliseconds)
+    {
+        using var response = await Http.PutAsJsonAsync(new Uri(Keycloak, "_emulator/faults"), new JsonObject { ["adminApi"] = "none", ["adminApiDelayMs"] = milliseconds });
+        await EnsureAsync(response, "setting the emulator's Admin API delay");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            process.Dispose();
+        }
+
+        Http.Dispose();
+
+        // Configurations, logs and nginx temp files of this run; nothing in them is needed afterwards.
+        try
+        {
+            Directory.Delete(Work, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private async Task<string> AdminTokenAsync()
+    {
+        if (_adminToken is not null)
+        {
+            return _adminToken;
+        }
+
+        using var response = await Http.PostAsync(new Uri(Keycloak, "realms/byok/protocol/openid-connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = "byok-sidecar",
+            ["client_secret"] = _clientSecret,
+        }));
+        await EnsureAsync(response, "getting the service account's token");
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return _adminToken = body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException("No service account token.");
+    }
+
+    private async Task<(ChildProcess Process, Uri Url)> StartNginxProxyAsync(string name, string accessLog, string template, Dictionary<string, string> placeholders)
+    {
+        var port = FreePort();
+        var process = StartNginx(name, template, new Dictionary<string, string>(placeholders)
+        {
+            ["NAME"] = name,
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["ACCESS_LOG"] = accessLog,
+        });
+        await process.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return (process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    private ChildProcess StartNginx(string name, string template, Dictionary<string, string> placeholders)
+    {
+        var text = File.ReadAllText(template);
+        foreach (var (key, value) in placeholders)
+        {
+            text = text.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
+        }
+
+        var config = Path.Combine(Work, name + ".conf");
+        File.WriteAllText(config, text);
+        var process = ChildProcess.Start(name, "nginx", ["-p", Work, "-c", config], new Dictionary<string, string>(), Path.Combine(Work, name + ".log"));
+        _processes.Add(process);
+        return process;
+    }
+
+    private ChildProcess StartDotnet(string name, string dll, Dictionary<string, string> environment)
+    {
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is missing: build the Release configuration first (bench/run.sh does).");
+        }
+
+        environment["DOTNET_NOLOGO"] = "1";
+        var process = ChildProcess.Start(name, "dotnet", [dll, "--urls", "http://127.0.0.1:0"], environment,
+            Path.Combine(Work, Path.GetFileNameWithoutExtension(dll) + ".log"));
+        _processes.Add(process);
+        return process;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            throw new InvalidOperationException($"{what} failed: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Security.Claims;
+using ByokGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ByokGateway.Tests.Proxy;
+
+/// <summary>
+/// The realm-user policy on the proxy routes (checked by the proxy's first step): no token is 401,
+/// an authenticated caller without a subject is 403, and neither reaches the provider.
+/// </summary>
+public sealed class ProxyAuthorizationTests : IAsyncLifetime
+{
+    private TestGateway _stack = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _stack = await TestGateway.StartAsync(services: services => services.AddHttpContextAccessor().AddSingleton<IClaimsTransformation, DropSubjectOfMarkedUsers>());
+
+    public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
+
+    [Fact]
+    public async Task Chat_AuthenticatedWithoutSubject_Returns403AndForwardsNothing()
+    {
+        var user = await _stack.Keycloak.CreateUserAsync("starter");
+        using var client = _stack.Sidecar.Client(await user.TokenAsync());
+        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, "1");
+        var before = (await _stack.Provider.RequestsAsync()).Count;
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Chat_WithoutToken_Returns401AndForwardsNothing()
+    {
+        using var client = _stack.Sidecar.Client();
+        var before = (await _stack.Provider.RequestsAsync()).Count;
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: "anonymous"));
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Chat_AuthenticatedWithSubject_IsForwarded()
+    {
+        // Control for the 403 test: the same gateway forwards an ordinary user's call.
+        var user = await _stack.Keycloak.CreateUserAsync("starter");
+        using var client = _stack.Sidecar.Client(await user.TokenAsync());
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Removes 'sub' from the principal of requests that carry the marker header (without touching the shared identity).</summary>
+    private sealed class DropSubjectOfMarkedUsers(IHttpContextAccessor accessor) : IClaimsTransformation
+    {
+        public const string Marker = "X-Test-Drop-Subject";
+
+        public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
+        {
+            if (accessor.HttpContext?.Request.Headers.ContainsKey(Marker) != true || principal.Identity is not ClaimsIdentity identity)
+            {
+                return Task.FromResult(principal);
+            }
+
+            var claims = identity.Claims.Where(c => c.Type != "sub").Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer));
+            return Task.FromResult(new ClaimsPrincipal(new ClaimsIdentity(claims, identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType)));
+        }
+    }
+}
