@@ -16,6 +16,8 @@ if (CliApp.IsCommand(args))
     return await CliApp.RunAsync(args);
 }
 
+RuntimeTuning.Apply();
+
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
