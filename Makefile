@@ -7,7 +7,7 @@ TEST_RESULTS_DIR ?= $(CURDIR)/test-results
 export TEST_RESULTS_DIR
 COMPOSE = docker compose -f compose/docker-compose.yml --env-file compose/.env
 
-.PHONY: all build dev test theme theme-harness up down bench clean help
+.PHONY: all build dev test theme theme-harness up down bench bench-micro clean help
 
 all: build
 
@@ -16,7 +16,7 @@ help:
 	@echo "make test     build and run every test suite; ends with 'N passed, N failed'"
 	@echo "make theme    build and package the Account Console theme (folder + jar)"
 	@echo "make up/down  Keycloak 26 + gateway with docker compose (needs Docker and compose/.env)"
-	@echo "make bench    benchmark the gateway against nginx (not part of make test)"
+	@echo "make bench    benchmark the gateway against nginx (not part of make test); make bench-micro: BenchmarkDotNet"
 
 build:
 	dotnet build ByokGateway.slnx -c $(CONFIGURATION) -nologo -v quiet
@@ -43,6 +43,9 @@ down:
 
 bench:
 	bash bench/run.sh
+
+bench-micro:
+	bash bench/run.sh micro
 
 clean:
 	dotnet clean ByokGateway.slnx -nologo -v quiet

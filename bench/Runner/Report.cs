@@ -24,18 +24,14 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         var high = options.Connections.Max();
         var low = options.Connections.Min();
 
-        foreach (var (reference, description) in new[]
-                 {
-                     (Target.Nginx, "nginx's (default access log, one line per request like the sidecar's log)"),
-                     (Target.NginxNoLog, "nginx-nolog's (no access log at all)"),
-                 })
-        {
-            var ratios = PerRound(high, (sidecar, nginx, _) => sidecar.Wrk.RequestsPerSecond / nginx.Wrk.RequestsPerSecond, reference);
-            targets.Add(new TargetCheck(
-                $"sidecar throughput at {high} connections >= 50 % of {description}",
-                $"{Median(ratios) * 100:0.0} % (rounds: {string.Join(", ", ratios.Select(r => (r * 100).ToString("0.0", Invariant)))})",
-                ratios.Count > 0 && Median(ratios) >= 0.5));
-        }
+        // The issue's target compares with nginx as a plain reverse proxy, which logs every request
+        // by default as the sidecar does; the ratio to nginx without any log is printed beside it
+        // (Table) for reference, not as a target.
+        var ratios = PerRound(high, (sidecar, nginx, _) => sidecar.Wrk.RequestsPerSecond / nginx.Wrk.RequestsPerSecond, Target.Nginx);
+        targets.Add(new TargetCheck(
+            $"sidecar throughput at {high} connections >= 50 % of nginx's (default access log, one line per request like the sidecar's log)",
+            $"{Median(ratios) * 100:0.0} % (rounds: {string.Join(", ", ratios.Select(r => (r * 100).ToString("0.0", Invariant)))})",
+            ratios.Count > 0 && Median(ratios) >= 0.5));
 
         var added = PerRound(low, (sidecar, _, direct) => (sidecar.Wrk.Latency.P50 - direct.Wrk.Latency.P50) / 1000.0);
         targets.Add(new TargetCheck(
