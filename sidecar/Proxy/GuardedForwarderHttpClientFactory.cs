@@ -19,4 +19,7 @@ public sealed class GuardedForwarderHttpClientFactory(ProviderCatalog catalog, O
             guard.Protect(handler);
         }
     }
+
+    protected override HttpMessageHandler WrapHandler(ForwarderHttpClientContext context, HttpMessageHandler handler) =>
+        new RequestHeadCoalescingHandler(base.WrapHandler(context, handler));
 }

@@ -41,6 +41,32 @@ public sealed class ProxyTests(SharedGateway shared)
         SecretAssert.Absent(upstream.ToJsonString(), token, "the caller's token", "What the provider received");
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(16 * 1024)]
+    [InlineData(200_000)]
+    public async Task Chat_BodyWithContentLength_ReachesProviderByteForByte(int size)
+    {
+        // SDKs send Content-Length; small bodies leave the proxy in one write with the headers,
+        // larger ones as they come. Either way the provider must see exactly what was sent.
+        var user = await Stack.Keycloak.CreateUserAsync("starter");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", UserKey)).AssertOkJsonAsync();
+        var prefix = "{\"model\":\"fake-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + user.Id + " ";
+        const string suffix = "\"}]}";
+        var body = prefix + new string('x', size - prefix.Length - suffix.Length) + suffix;
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(size, content.Headers.ContentLength);
+
+        using var response = await client.PostAsync("openai/v1/chat/completions", content);
+
+        await response.AssertOkJsonAsync();
+        var upstream = await LastUpstreamForAsync(user);
+        Assert.Equal(body, upstream["body"]!.GetValue<string>());
+        Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), Header(upstream, "content-length"));
+        Assert.Equal("Bearer " + UserKey, Header(upstream, "authorization"));
+    }
+
     [Fact]
     public async Task Chat_UserWithoutKey_UsesSystemKey()
     {
