@@ -22,10 +22,9 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _pruning = new();
     private readonly int _capacity = options.Value.TokenCacheSize;
-    private int _count;
 
     /// <summary>Entries currently held (expired ones included until they are pruned).</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _entries.Count;
 
     /// <summary>The identity a still-unexpired <paramref name="token"/> was validated to.</summary>
     public bool TryGet(string token, out ClaimsIdentity identity)
@@ -53,24 +52,17 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
             return;
         }
 
-        if (Volatile.Read(ref _count) >= _capacity && !MakeRoom())
+        // Only validated tokens missing from the cache get here, after a signature check that
+        // costs far more than counting the entries.
+        if (_entries.Count >= _capacity && !MakeRoom())
         {
             return;
         }
 
-        if (_entries.TryAdd(token, new Entry(identity, expiresUtc)))
-        {
-            Interlocked.Increment(ref _count);
-        }
+        _entries.TryAdd(token, new Entry(identity, expiresUtc));
     }
 
-    private void Remove(string token, Entry entry)
-    {
-        if (_entries.TryRemove(KeyValuePair.Create(token, entry)))
-        {
-            Interlocked.Decrement(ref _count);
-        }
-    }
+    private void Remove(string token, Entry entry) => _entries.TryRemove(KeyValuePair.Create(token, entry));
 
     /// <summary>Drops expired entries, or everything when none has expired; false when another thread is at it.</summary>
     private bool MakeRoom()
@@ -91,12 +83,9 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
                 }
             }
 
-            if (Volatile.Read(ref _count) >= _capacity)
+            if (_entries.Count >= _capacity)
             {
-                foreach (var (token, entry) in _entries)
-                {
-                    Remove(token, entry);
-                }
+                _entries.Clear();
             }
 
             return true;
