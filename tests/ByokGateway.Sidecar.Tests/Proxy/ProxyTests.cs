@@ -52,9 +52,7 @@ public sealed class ProxyTests(SharedGateway shared)
         var user = await Stack.Keycloak.CreateUserAsync("starter");
         using var client = Stack.Sidecar.Client(await user.TokenAsync());
         await (await client.AddKeyAsync("openai", UserKey)).AssertOkJsonAsync();
-        var prefix = "{\"model\":\"fake-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + user.Id + " ";
-        const string suffix = "\"}]}";
-        var body = prefix + new string('x', size - prefix.Length - suffix.Length) + suffix;
+        var body = ChatBodyOfSize(size, "fake-model", user.Id + " ");
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(size, content.Headers.ContentLength);
 
@@ -359,6 +357,14 @@ public sealed class ProxyTests(SharedGateway shared)
                 ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = content }),
             }),
         };
+
+    /// <summary>A chat completion request body of exactly <paramref name="size"/> bytes, its message padded with 'x'.</summary>
+    internal static string ChatBodyOfSize(int size, string model, string contentStart = "")
+    {
+        var prefix = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + contentStart;
+        const string suffix = "\"}]}";
+        return prefix + new string('x', size - prefix.Length - suffix.Length) + suffix;
+    }
 
     private static async Task<string> ReadDataLineAsync(StreamReader reader)
     {

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
+using static ByokGateway.Tests.Proxy.ProxyTests;
+
 namespace ByokGateway.Tests.Proxy;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed class RequestHeadCoalescingHandlerTests : IAsyncLifetime
     [Fact]
     public async Task SmallBody_HeadersAndBodyLeaveInOneWrite()
     {
-        var body = Json(300);
+        var body = ChatBodyOfSize(300, "m");
 
         var (writes, echoed) = await SendAsync(coalesce: true, new HeadersFirstContent(body, knownLength: true));
 
@@ -59,7 +61,7 @@ public sealed class RequestHeadCoalescingHandlerTests : IAsyncLifetime
     public async Task SmallBody_WithoutTheHandler_HeadersLeaveAlone()
     {
         // What the handler is for: the same request straight through HttpClient costs two writes.
-        var body = Json(300);
+        var body = ChatBodyOfSize(300, "m");
 
         var (writes, echoed) = await SendAsync(coalesce: false, new HeadersFirstContent(body, knownLength: true));
 
@@ -74,7 +76,7 @@ public sealed class RequestHeadCoalescingHandlerTests : IAsyncLifetime
     [InlineData(200_000)]
     public async Task LargeBody_HeadersStillFlushedFirst_BodyArrivesWhole(long size)
     {
-        var body = Json((int)size);
+        var body = ChatBodyOfSize((int)size, "m");
 
         var (writes, echoed) = await SendAsync(coalesce: true, new HeadersFirstContent(body, knownLength: true));
 
@@ -86,7 +88,7 @@ public sealed class RequestHeadCoalescingHandlerTests : IAsyncLifetime
     [Fact]
     public async Task BodyOfUnknownLength_HeadersStillFlushedFirst_BodyArrivesWhole()
     {
-        var body = Json(300);
+        var body = ChatBodyOfSize(300, "m");
 
         var (writes, echoed) = await SendAsync(coalesce: true, new HeadersFirstContent(body, knownLength: false));
 
@@ -123,14 +125,6 @@ public sealed class RequestHeadCoalescingHandlerTests : IAsyncLifetime
         {
             return ([.. writes], echoed);
         }
-    }
-
-    /// <summary>A JSON body of exactly <paramref name="size"/> bytes.</summary>
-    private static string Json(int size)
-    {
-        const string prefix = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"";
-        const string suffix = "\"}]}";
-        return prefix + new string('x', size - prefix.Length - suffix.Length) + suffix;
     }
 
     /// <summary>Like YARP's request content: flush (the headers) first, then copy the body.</summary>
