@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using ByokGateway.Crypto;
+using ByokGateway.Hosting;
+using ByokGateway.Tests.Infrastructure;
+
+namespace ByokGateway.Tests.Hosting;
+
+/// <summary>
+/// The socket settings the hot path was measured with take effect in the real process (they only
+/// work when set before the first socket exists), and an operator's own setting wins.
+/// </summary>
+public sealed partial class RuntimeTuningTests
+{
+    [Theory]
+    [InlineData(1, "1")]
+    [InlineData(2, "1")]
+    [InlineData(3, "1")]
+    [InlineData(8, "4")]
+    public void Defaults_OneSocketEngineThreadPerTwoCores_InlineCompletions(int cores, string engineThreads)
+    {
+        var defaults = RuntimeTuning.Defaults(cores).ToDictionary(d => d.Name, d => d.Value);
+
+        Assert.Equal("1", defaults[RuntimeTuning.InlineCompletions]);
+        Assert.Equal(engineThreads, defaults[RuntimeTuning.SocketEngineThreads]);
+    }
+
+    [Fact]
+    public async Task Sidecar_RunsTheDefaultNumberOfSocketEngineThreads()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Counts the process's threads in /proc.");
+        var expected = int.Parse(RuntimeTuning.Defaults(Environment.ProcessorCount).Single(d => d.Name == RuntimeTuning.SocketEngineThreads).Value);
+
+        Assert.Equal(expected, await CountSocketEngineThreadsAsync(operatorSetting: null));
+    }
+
+    [Fact]
+    public async Task Sidecar_OperatorsEngineThreadSettingWins()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Counts the process's threads in /proc.");
+
+        Assert.Equal(3, await CountSocketEngineThreadsAsync(operatorSetting: "3"));
+    }
+
+    /// <summary>Starts the gateway, serves one request, and counts its socket engine threads.</summary>
+    private static async Task<int> CountSocketEngineThreadsAsync(string? operatorSetting)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(RepoPaths.SidecarDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ENCRYPTION_KEY"] = Fernet.GenerateKey();
+        start.Environment.Remove("ENCRYPTION_KEYS");
+        start.Environment["Keycloak__Url"] = "http://127.0.0.1:1";
+        start.Environment["Keycloak__ClientSecret"] = "s";
+        start.Environment.Remove(RuntimeTuning.InlineCompletions);
+        start.Environment.Remove(RuntimeTuning.SocketEngineThreads);
+        if (operatorSetting is not null)
+        {
+            start.Environment[RuntimeTuning.SocketEngineThreads] = operatorSetting;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sidecar.");
+        _ = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            Uri? address = null;
+            var seen = new System.Text.StringBuilder();
+            while (address is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                seen.AppendLine(line);
+                if (ListeningOn().Match(line) is { Success: true } match)
+                {
+                    address = new Uri(match.Groups[1].Value);
+                }
+            }
+
+            Assert.True(address is not null, "The sidecar did not start: " + seen);
+            _ = process.StandardOutput.ReadToEndAsync(timeout.Token);
+
+            // Sockets exist on both sides once a request has been accepted and answered.
+            using var client = new HttpClient();
+            using var response = await client.GetAsync(new Uri(address, "healthz"), timeout.Token);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+            return Directory.GetDirectories($"/proc/{process.Id}/task")
+                .Count(task => File.ReadAllText(Path.Combine(task, "comm")).Trim() == ".NET Sockets");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningOn();
+}
