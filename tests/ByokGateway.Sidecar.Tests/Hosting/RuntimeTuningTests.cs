@@ -58,6 +58,7 @@ public sealed partial class RuntimeTuningTests
         start.Environment.Remove("ENCRYPTION_KEYS");
         start.Environment["Keycloak__Url"] = "http://127.0.0.1:1";
         start.Environment["Keycloak__ClientSecret"] = "s";
+        start.Environment.Remove("Logging__Format"); // the start line is read in the text format
         start.Environment.Remove(RuntimeTuning.InlineCompletions);
         start.Environment.Remove(RuntimeTuning.SocketEngineThreads);
         if (operatorSetting is not null)
