@@ -35,7 +35,8 @@ export const ProvidersTable = ({ providers, onChoose }: ProvidersTableProps) => 
           </Td>
           {onChoose && (
             <Td isActionCell>
-              <Button variant="link" isInline onClick={() => onChoose(provider.id)}>
+              {/* Not isInline: inline link buttons wrap (white-space: normal), "Replace key" onto two lines. */}
+              <Button variant="link" onClick={() => onChoose(provider.id)}>
                 {provider.configured ? "Replace key" : "Add key"}
               </Button>
             </Td>

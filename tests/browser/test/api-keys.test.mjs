@@ -125,6 +125,14 @@ describe('API keys page in Chromium against the sidecar', { timeout: 600_000 }, 
     // The list reloads after a test, so the stored status shows once the table has caught up.
     await page.getByTestId('tier-summary').filter({ hasText: '1 tested, 1 valid' }).waitFor();
 
+    // The providers table's actions stay on one line: "Replace key" is as tall as "Add key".
+    const providerAction = (provider) => page.getByTestId('providers-table').locator(`tr[data-provider="${provider}"]`).getByRole('button');
+    assert.equal(await providerAction('openai').innerText(), 'Replace key');
+    assert.equal(await providerAction('anthropic').innerText(), 'Add key');
+    const replaceBox = await providerAction('openai').boundingBox();
+    const addBox = await providerAction('anthropic').boundingBox();
+    assert.equal(Math.round(replaceBox.height), Math.round(addBox.height), '"Replace key" is not wrapped onto two lines');
+
     // The artifact: the page with exactly one key listed.
     assert.equal(await page.getByTestId('keys-table').locator('tbody tr').count(), 1);
     await mkdir(join(RESULTS_DIR, 'browser'), { recursive: true });
