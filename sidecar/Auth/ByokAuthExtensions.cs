@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Claims;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
@@ -33,13 +34,24 @@ public static class ByokAuthExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<KeycloakOptions>, TokenValidationCache>((jwt, keycloak, cache) => Configure(jwt, keycloak.Value, cache));
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser().RequireClaim("sub"));
+            .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => IsRealmUser(context.User, out _)));
         return builder;
+    }
+
+    /// <summary>
+    /// The realm-user policy of the management API and the proxy: an authenticated caller whose
+    /// token names the user in a non-empty <c>sub</c> (Keycloak leaves it out when a client lacks
+    /// the <c>basic</c> scope; an empty one would address no user).
+    /// </summary>
+    public static bool IsRealmUser(ClaimsPrincipal user, [NotNullWhen(true)] out string? userId)
+    {
+        userId = user.Identity?.IsAuthenticated == true ? user.FindFirstValue("sub") : null;
+        return !string.IsNullOrEmpty(userId);
     }
 
     /// <summary>The user id: the token's immutable <c>sub</c>, never the e-mail address.</summary>
     public static string UserId(ClaimsPrincipal user) =>
-        user.FindFirstValue("sub") ?? throw new InvalidOperationException("An authenticated principal without 'sub' reached a handler.");
+        IsRealmUser(user, out var userId) ? userId : throw new InvalidOperationException("A principal that is not a realm user reached a handler.");
 
     private static void Configure(JwtBearerOptions jwt, KeycloakOptions keycloak, TokenValidationCache cache)
     {

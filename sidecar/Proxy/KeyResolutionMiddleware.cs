@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using ByokGateway.Auth;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Providers;
@@ -24,19 +24,13 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
     // options could report bad configuration in words.
     public async Task InvokeAsync(HttpContext context, ProviderCatalog catalog, KeyResolver resolver, ProxyMetrics metrics)
     {
-        // The realm-user policy (an authenticated caller with a 'sub'), with its outcomes: 401 via
-        // the bearer challenge, 403 via forbid. It is checked here rather than as the routes'
+        // The realm-user policy of the management API, with the same outcomes: 401 via the bearer
+        // challenge, 403 via forbid. It is checked here rather than as the routes'
         // AuthorizationPolicy because the framework's policy evaluation cost about 4 us of CPU on
         // every proxied call; nothing runs before this step in the proxy pipeline.
-        if (context.User.Identity?.IsAuthenticated != true)
+        if (!ByokAuthExtensions.IsRealmUser(context.User, out var userId))
         {
-            await context.ChallengeAsync();
-            return;
-        }
-
-        if (context.User.FindFirstValue("sub") is not { Length: > 0 } userId)
-        {
-            await context.ForbidAsync();
+            await (context.User.Identity?.IsAuthenticated == true ? context.ForbidAsync() : context.ChallengeAsync());
             return;
         }
 

@@ -8,8 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ByokGateway.Tests.Proxy;
 
 /// <summary>
-/// The realm-user policy on the proxy routes (checked by the proxy's first step): no token is 401,
-/// an authenticated caller without a subject is 403, and neither reaches the provider.
+/// The realm-user policy on the proxy routes (checked by the proxy's first step) and on the
+/// management API (an authorization policy), one predicate for both: no token is 401, an
+/// authenticated caller without a subject, or with an empty one, is 403, and nothing reaches the
+/// provider or Keycloak's stored attributes.
 /// </summary>
 public sealed class ProxyAuthorizationTests : IAsyncLifetime
 {
@@ -20,18 +22,36 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _stack.DisposeAsync();
 
-    [Fact]
-    public async Task Chat_AuthenticatedWithoutSubject_Returns403AndForwardsNothing()
+    [Theory]
+    [InlineData(DropSubjectOfMarkedUsers.Remove)]
+    [InlineData(DropSubjectOfMarkedUsers.Empty)]
+    public async Task Chat_AuthenticatedWithoutSubject_Returns403AndForwardsNothing(string subject)
     {
         var user = await _stack.Keycloak.CreateUserAsync("starter");
         using var client = _stack.Sidecar.Client(await user.TokenAsync());
-        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, "1");
+        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
         var before = (await _stack.Provider.RequestsAsync()).Count;
 
         using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData(DropSubjectOfMarkedUsers.Remove)]
+    [InlineData(DropSubjectOfMarkedUsers.Empty)]
+    public async Task AddKey_AuthenticatedWithoutSubject_Returns403AndStoresNothing(string subject)
+    {
+        var user = await _stack.Keycloak.CreateUserAsync("starter");
+        using var client = _stack.Sidecar.Client(await user.TokenAsync());
+        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
+
+        using var response = await client.AddKeyAsync("openai", "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789");
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        var attributes = (await _stack.Keycloak.GetUserAsync(user.Id))["attributes"]?.AsObject() ?? [];
+        Assert.DoesNotContain(attributes, a => a.Key.StartsWith("byok_", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -59,19 +79,30 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    /// <summary>Removes 'sub' from the principal of requests that carry the marker header (without touching the shared identity).</summary>
+    /// <summary>
+    /// Removes 'sub' from the principal of requests that carry the marker header, or empties it
+    /// (without touching the shared identity).
+    /// </summary>
     private sealed class DropSubjectOfMarkedUsers(IHttpContextAccessor accessor) : IClaimsTransformation
     {
         public const string Marker = "X-Test-Drop-Subject";
+        public const string Remove = "remove";
+        public const string Empty = "empty";
 
         public Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
         {
-            if (accessor.HttpContext?.Request.Headers.ContainsKey(Marker) != true || principal.Identity is not ClaimsIdentity identity)
+            var mode = accessor.HttpContext?.Request.Headers[Marker].ToString();
+            if (mode is not (Remove or Empty) || principal.Identity is not ClaimsIdentity identity)
             {
                 return Task.FromResult(principal);
             }
 
-            var claims = identity.Claims.Where(c => c.Type != "sub").Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer));
+            var claims = identity.Claims.Where(c => c.Type != "sub").Select(c => new Claim(c.Type, c.Value, c.ValueType, c.Issuer)).ToList();
+            if (mode == Empty)
+            {
+                claims.Add(new Claim("sub", string.Empty));
+            }
+
             return Task.FromResult(new ClaimsPrincipal(new ClaimsIdentity(claims, identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType)));
         }
     }
