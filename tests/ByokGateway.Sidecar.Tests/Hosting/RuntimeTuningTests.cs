@@ -45,26 +45,15 @@ public sealed partial class RuntimeTuningTests
     /// <summary>Starts the gateway, serves one request, and counts its socket engine threads.</summary>
     private static async Task<int> CountSocketEngineThreadsAsync(string? operatorSetting)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = ProcessRunner.SidecarStartInfo(["--urls", "http://127.0.0.1:0"], new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(RepoPaths.SidecarDll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["ENCRYPTION_KEY"] = Fernet.GenerateKey();
-        start.Environment.Remove("ENCRYPTION_KEYS");
-        start.Environment["Keycloak__Url"] = "http://127.0.0.1:1";
-        start.Environment["Keycloak__ClientSecret"] = "s";
-        start.Environment.Remove("Logging__Format"); // the start line is read in the text format
-        start.Environment.Remove(RuntimeTuning.InlineCompletions);
-        start.Environment.Remove(RuntimeTuning.SocketEngineThreads);
-        if (operatorSetting is not null)
-        {
-            start.Environment[RuntimeTuning.SocketEngineThreads] = operatorSetting;
-        }
+            ["ENCRYPTION_KEY"] = Fernet.GenerateKey(),
+            ["Keycloak__Url"] = "http://127.0.0.1:1",
+            ["Keycloak__ClientSecret"] = "s",
+            ["Logging__Format"] = null, // the start line is read in the text format
+            [RuntimeTuning.InlineCompletions] = null,
+            [RuntimeTuning.SocketEngineThreads] = operatorSetting,
+        });
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sidecar.");

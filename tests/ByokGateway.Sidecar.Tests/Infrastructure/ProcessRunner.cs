@@ -14,6 +14,26 @@ public static class ProcessRunner
         IDictionary<string, string?>? environment = null,
         CancellationToken cancellationToken = default)
     {
+        var start = StartInfo(fileName, arguments, environment);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + fileName);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Redirected standard streams, the keys under test removed from the inherited environment,
+    /// then <paramref name="environment"/> applied (a null value removes the variable).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
@@ -44,18 +64,12 @@ public static class ProcessRunner
             }
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + fileName);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (standardInput is not null)
-        {
-            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(cancellationToken);
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
+        return start;
     }
+
+    /// <summary>The start info of the sidecar binary (see <see cref="StartInfo"/>).</summary>
+    public static ProcessStartInfo SidecarStartInfo(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null) =>
+        StartInfo("dotnet", [RepoPaths.SidecarDll, .. arguments], environment);
 
     /// <summary>The sidecar binary with a command, e.g. <c>encrypt</c>.</summary>
     public static Task<ProcessResult> RunSidecarAsync(

@@ -27,12 +27,10 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
     [InlineData(DropSubjectOfMarkedUsers.Empty)]
     public async Task Chat_AuthenticatedWithoutSubject_Returns403AndForwardsNothing(string subject)
     {
-        var user = await _stack.Keycloak.CreateUserAsync("starter");
-        using var client = _stack.Sidecar.Client(await user.TokenAsync());
-        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
+        using var caller = await CallerWithoutSubjectAsync(subject);
         var before = (await _stack.Provider.RequestsAsync()).Count;
 
-        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+        using var response = await caller.Client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: caller.User.Id));
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
@@ -43,14 +41,12 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
     [InlineData(DropSubjectOfMarkedUsers.Empty)]
     public async Task AddKey_AuthenticatedWithoutSubject_Returns403AndStoresNothing(string subject)
     {
-        var user = await _stack.Keycloak.CreateUserAsync("starter");
-        using var client = _stack.Sidecar.Client(await user.TokenAsync());
-        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
+        using var caller = await CallerWithoutSubjectAsync(subject);
 
-        using var response = await client.AddKeyAsync("openai", "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789");
+        using var response = await caller.Client.AddKeyAsync("openai", "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789");
 
         await response.AssertProblemAsync(HttpStatusCode.Forbidden);
-        var attributes = (await _stack.Keycloak.GetUserAsync(user.Id))["attributes"]?.AsObject() ?? [];
+        var attributes = (await _stack.Keycloak.GetUserAsync(caller.User.Id))["attributes"]?.AsObject() ?? [];
         Assert.DoesNotContain(attributes, a => a.Key.StartsWith("byok_", StringComparison.Ordinal));
     }
 
@@ -77,6 +73,20 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
         using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A new starter user whose requests reach the gateway with 'sub' removed or emptied (<paramref name="subject"/>).</summary>
+    private async Task<SubjectlessCaller> CallerWithoutSubjectAsync(string subject)
+    {
+        var user = await _stack.Keycloak.CreateUserAsync("starter");
+        var client = _stack.Sidecar.Client(await user.TokenAsync());
+        client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
+        return new SubjectlessCaller(user, client);
+    }
+
+    private sealed record SubjectlessCaller(TestUser User, HttpClient Client) : IDisposable
+    {
+        public void Dispose() => Client.Dispose();
     }
 
     /// <summary>
