@@ -69,7 +69,9 @@ public static class ByokAttributes
             }
         }
 
-        return new ByokRecord(userId, Tiers.Normalize(attributes is null ? null : First(attributes, Tiers.AttributeName)), keys);
+        // Keycloak always sends "enabled"; a representation without it counts as enabled, as Keycloak's default.
+        var enabled = user["enabled"] is not JsonValue flag || !flag.TryGetValue<bool>(out var value) || value;
+        return new ByokRecord(userId, Tiers.Normalize(attributes is null ? null : First(attributes, Tiers.AttributeName)), keys, enabled);
     }
 
     /// <summary>The first value of an attribute (Keycloak stores arrays; a bare string is tolerated).</summary>

@@ -2,9 +2,10 @@ namespace ByokGateway.Keys;
 
 /// <summary>
 /// What the gateway knows about one user: tier and stored keys (ciphertext only). This is what
-/// the cache holds; plaintext keys exist only while one request uses them.
+/// the cache holds; plaintext keys exist only while one request uses them. <see cref="Enabled"/>
+/// is the Keycloak user's own flag: a disabled user is refused on every route (DESIGN.md §8).
 /// </summary>
-public sealed record ByokRecord(string UserId, string Tier, IReadOnlyDictionary<string, StoredKey> Keys)
+public sealed record ByokRecord(string UserId, string Tier, IReadOnlyDictionary<string, StoredKey> Keys, bool Enabled = true)
 {
     public StoredKey? Find(string provider) => Keys.GetValueOrDefault(provider);
 }
