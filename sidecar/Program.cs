@@ -8,6 +8,7 @@ using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
+using ByokGateway.Unified;
 using Microsoft.Extensions.Options;
 
 // One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
@@ -40,6 +41,7 @@ try
     builder.AddByokAuth();
     builder.AddByokApi();
     builder.AddKeySwapProxy();
+    builder.AddUnifiedEndpoint();
 
     var app = builder.Build();
 
@@ -53,6 +55,7 @@ try
     app.MapHealth();
     app.MapObservability();
     app.MapByokApi();
+    app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 
     await app.RunAsync();
