@@ -123,7 +123,12 @@ wait_for "$gateway_url/healthz"
 cat <<INFO
 
   BYOK gateway (${CONFIGURATION}) is up:
-    gateway            $gateway_url   (healthz, readyz, metrics, openapi/v1.json)
+$( if [ -n "${Management__Port:-}" ]; then
+     echo "    gateway            $gateway_url   (healthz)"
+     echo "    management port    http://127.0.0.1:$Management__Port   (healthz, readyz, metrics, openapi/v1.json)"
+   else
+     echo "    gateway            $gateway_url   (healthz, readyz, metrics, openapi/v1.json)"
+   fi )
     Keycloak emulator  $keycloak_url   realm 'byok'; users alice/free, bob/starter, carol/professional, dave/enterprise (password = user name)
 $( [ "$DEV_PROVIDERS" = "fake" ] && echo "    fake provider      $provider_url   every provider points here; it accepts the key sk-demo-openai-0000000001 (and sk-ant-demo-0000000001, ...)" )
 
