@@ -4,6 +4,7 @@ using ByokGateway.Crypto;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Proxy;
@@ -30,6 +31,7 @@ try
     builder.AddSidecarConfiguration();
     builder.AddObservability();
     builder.AddSidecarHosting();
+    builder.AddManagementPort();
     builder.AddByokCors();
     builder.AddEncryption();
     builder.AddKeycloak();
@@ -45,6 +47,7 @@ try
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseManagementPort();
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
