@@ -6,7 +6,11 @@
 # .dev/secrets.env, generated on first run. The rest of the environment reaches the gateway
 # unchanged (provider overrides, system keys, any Section__Key setting).
 # DEV_PROVIDERS=fake (default) points every provider at the fake provider; DEV_PROVIDERS=real
-# leaves the real provider URLs (bring real keys).
+# leaves the real provider URLs (bring real keys). A provider whose Providers__<id>__BaseUrl you
+# set keeps it, and its key test then goes where the gateway's default sends it, not to the fake.
+#
+# `bash scripts/dev.sh --print-env` prints the settings make dev adds for the gateway (secrets
+# excluded) and exits without starting anything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,6 +18,38 @@ CONFIGURATION="${CONFIGURATION:-Debug}"
 DEV_PROVIDERS="${DEV_PROVIDERS:-fake}"
 KEYCLOAK_PORT=8180 PROVIDER_PORT=8190 GATEWAY_PORT=8080
 bin() { echo "$root/$1/bin/$CONFIGURATION/net10.0/$2.dll"; }
+keycloak_url="http://127.0.0.1:$KEYCLOAK_PORT"
+provider_url="http://127.0.0.1:$PROVIDER_PORT"
+gateway_url="http://127.0.0.1:$GATEWAY_PORT"
+
+# The gateway's development settings; values from your environment win.
+gateway_settings() {
+  if [ "$DEV_PROVIDERS" = "fake" ]; then
+    local id base test
+    for id in openai anthropic huggingface cohere together perplexity groq openrouter gemini mistral deepseek; do
+      base="Providers__${id}__BaseUrl" test="Providers__${id}__Test__BaseUrl"
+      # Your base URL makes the provider yours: pointing its key test at the fake provider would
+      # test keys against a server the proxied calls never reach.
+      [ -z "${!base:-}" ] || continue
+      export "$base=$provider_url"
+      [ -n "${!test:-}" ] || export "$test=$provider_url"
+    done
+  fi
+  export Keycloak__Url="${Keycloak__Url:-$keycloak_url}"
+  export Cors__AllowedOrigins__0="${Cors__AllowedOrigins__0:-http://localhost:$KEYCLOAK_PORT}"
+  export OutboundGuard__AllowHttp="${OutboundGuard__AllowHttp:-true}"
+  export OutboundGuard__AllowPrivateNetworks="${OutboundGuard__AllowPrivateNetworks:-true}"
+  export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+}
+
+case "${1:-}" in
+  "") ;;
+  --print-env)
+    gateway_settings
+    env | grep -E '^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=)' | sort
+    exit 0 ;;
+  *) echo "usage: bash scripts/dev.sh [--print-env]" >&2; exit 2 ;;
+esac
 
 for dll in "$(bin sidecar byok-sidecar)" "$(bin tests/KeycloakEmulator KeycloakEmulator)" "$(bin tests/FakeProvider FakeProvider)"; do
   [ -f "$dll" ] || { echo "Missing $dll: run 'make build CONFIGURATION=$CONFIGURATION' (make dev does this)." >&2; exit 1; }
@@ -39,10 +75,6 @@ fi
 source .dev/secrets.env
 if [ -z "${ENCRYPTION_KEY:-}" ] && [ -z "${ENCRYPTION_KEYS:-}" ]; then export ENCRYPTION_KEY="$DEV_ENCRYPTION_KEY"; fi
 export BYOK_SIDECAR_SECRET="${BYOK_SIDECAR_SECRET:-$DEV_BYOK_SIDECAR_SECRET}"
-
-keycloak_url="http://127.0.0.1:$KEYCLOAK_PORT"
-provider_url="http://127.0.0.1:$PROVIDER_PORT"
-gateway_url="http://127.0.0.1:$GATEWAY_PORT"
 
 # Keys the fake provider accepts: the documented demo keys plus any system keys you exported.
 demo_keys="sk-demo-openai-0000000001,sk-ant-demo-0000000001,gsk_demo_groq_0000000001,demo-custom-0000000001"
@@ -71,18 +103,10 @@ quiet="Logging__LogLevel__Microsoft.AspNetCore=Warning"
 start keycloak env "$quiet" dotnet "$(bin tests/KeycloakEmulator KeycloakEmulator)" --urls "$keycloak_url"
 if [ "$DEV_PROVIDERS" = "fake" ]; then
   start provider env "$quiet" "FAKE_PROVIDER_KEYS=${FAKE_PROVIDER_KEYS:-$demo_keys}" dotnet "$(bin tests/FakeProvider FakeProvider)" --urls "$provider_url"
-  for id in openai anthropic huggingface cohere together perplexity groq openrouter gemini mistral deepseek; do
-    var="Providers__${id}__BaseUrl"; [ -n "${!var:-}" ] || export "$var=$provider_url"
-    var="Providers__${id}__Test__BaseUrl"; [ -n "${!var:-}" ] || export "$var=$provider_url"
-  done
 fi
 
-export Keycloak__Url="${Keycloak__Url:-$keycloak_url}"
+gateway_settings
 export Keycloak__ClientSecret="${Keycloak__ClientSecret:-$BYOK_SIDECAR_SECRET}"
-export Cors__AllowedOrigins__0="${Cors__AllowedOrigins__0:-http://localhost:$KEYCLOAK_PORT}"
-export OutboundGuard__AllowHttp="${OutboundGuard__AllowHttp:-true}"
-export OutboundGuard__AllowPrivateNetworks="${OutboundGuard__AllowPrivateNetworks:-true}"
-export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
 
 wait_for() {
   for _ in $(seq 1 120); do
@@ -99,7 +123,12 @@ wait_for "$gateway_url/healthz"
 cat <<INFO
 
   BYOK gateway (${CONFIGURATION}) is up:
-    gateway            $gateway_url   (healthz, readyz, metrics, openapi/v1.json)
+$( if [ -n "${Management__Port:-}" ]; then
+     echo "    gateway            $gateway_url   (healthz)"
+     echo "    management port    http://127.0.0.1:$Management__Port   (healthz, readyz, metrics, openapi/v1.json)"
+   else
+     echo "    gateway            $gateway_url   (healthz, readyz, metrics, openapi/v1.json)"
+   fi )
     Keycloak emulator  $keycloak_url   realm 'byok'; users alice/free, bob/starter, carol/professional, dave/enterprise (password = user name)
 $( [ "$DEV_PROVIDERS" = "fake" ] && echo "    fake provider      $provider_url   every provider points here; it accepts the key sk-demo-openai-0000000001 (and sk-ant-demo-0000000001, ...)" )
 

@@ -4,6 +4,7 @@ using ByokGateway.Crypto;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Proxy;
@@ -31,6 +32,7 @@ try
     builder.AddSidecarConfiguration();
     builder.AddObservability();
     builder.AddSidecarHosting();
+    builder.AddManagementPort();
     builder.AddByokCors();
     builder.AddEncryption();
     builder.AddKeycloak();
@@ -47,6 +49,7 @@ try
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseManagementPort();
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -53,7 +53,7 @@ public static class RotateCommand
 
                 var outcome = dryRun
                     ? Plan(record, keys)
-                    : await store.UpdateAsync(userId, (current, editor) => Apply(current, editor, keys), cancellationToken);
+                    : await store.UpdateForOperatorAsync(userId, (current, editor) => Apply(current, editor, keys), cancellationToken);
                 counts.Add(outcome);
                 if (!dryRun && outcome.Rotated > 0)
                 {

@@ -32,8 +32,26 @@ public static class ApiProblems
         });
     }
 
+    /// <summary>
+    /// ASP.NET Core has no default problem type for 429 (it has one for the other statuses used
+    /// here), so it is set explicitly: every problem the gateway answers carries a <c>type</c>.
+    /// </summary>
+    public const string TooManyRequestsType = "https://tools.ietf.org/html/rfc6585#section-4";
+
     public static ProblemHttpResult TooManyRequests(string detail) =>
-        Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: TooManyRequestsType);
+
+    // A valid token of a user the realm has disabled or deleted: 403, not 401, because signing in
+    // again cannot help (and clients that refresh on 401 would only loop). Same words on the
+    // management API and the proxy.
+    public const string AccountDisabledDetail =
+        "Your account is disabled in the realm, so the gateway refuses its requests and changes nothing. Ask an administrator to enable it.";
+
+    public const string AccountNotFoundDetail = "Your account does not exist in the realm any more; sign in again.";
+
+    public static ProblemHttpResult AccountDisabled() => Forbidden(AccountDisabledDetail);
+
+    public static ProblemHttpResult AccountNotFound() => Forbidden(AccountNotFoundDetail);
 
     public const string KeycloakUnavailableTitle = "Keycloak unavailable";
 

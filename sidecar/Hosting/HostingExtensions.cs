@@ -1,5 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
+using ByokGateway.Management;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -31,16 +32,20 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary><c>/healthz</c> (live: the process serves requests) and <c>/readyz</c> (keys loaded, Keycloak reachable).</summary>
+    /// <summary>
+    /// <c>/healthz</c> (live: the process serves requests; on every port, for container probes),
+    /// <c>/readyz</c> (keys loaded, Keycloak reachable) and the OpenAPI document, these two on the
+    /// management port when one is configured.
+    /// </summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).OnManagementPort(alsoOnMainPort: true);
         app.MapHealthChecks("/readyz", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadyTag),
             ResponseWriter = WriteReadinessAsync,
-        });
-        app.MapOpenApi();
+        }).OnManagementPort();
+        app.MapOpenApi().OnManagementPort();
         return app;
     }
 

@@ -38,7 +38,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
         if (ExceptionChain.Find<UserNotFoundException>(exception) is not null)
         {
-            return (StatusCodes.Status403Forbidden, "Forbidden", "Your account does not exist in the realm any more; sign in again.");
+            return (StatusCodes.Status403Forbidden, "Forbidden", ApiProblems.AccountNotFoundDetail);
+        }
+
+        if (ExceptionChain.Find<UserDisabledException>(exception) is not null)
+        {
+            return (StatusCodes.Status403Forbidden, "Forbidden", ApiProblems.AccountDisabledDetail);
         }
 
         if (ExceptionChain.Find<AttributesNotStoredException>(exception) is not null)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ByokGateway.Auth;
 using ByokGateway.Crypto;
 using ByokGateway.Hosting;
+using ByokGateway.Keycloak;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Security;
@@ -14,8 +15,6 @@ namespace ByokGateway.Keys;
 /// <summary>The BYOK management REST API (DESIGN.md §5), mounted at <c>/api/v1/byok</c>.</summary>
 public static class ByokApi
 {
-    public const string KeyTestRateLimitPolicy = "key-tests";
-
     public static IEndpointRouteBuilder MapByokApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/byok")
@@ -27,7 +26,7 @@ public static class ByokApi
         group.MapGet("/keys", GetKeysAsync).WithName("ListKeys");
         group.MapPost("/keys/add", AddKeyAsync).WithName("AddKey").Accepts<AddKeyRequest>("application/json");
         group.MapDelete("/keys/{provider}", DeleteKeyAsync).WithName("DeleteKey");
-        group.MapPost("/keys/test/{provider}", TestKeyAsync).WithName("TestKey").RequireRateLimiting(KeyTestRateLimitPolicy);
+        group.MapPost("/keys/test/{provider}", TestKeyAsync).WithName("TestKey");
         group.MapGet("/stats", GetStatsAsync).WithName("GetStats");
         return app;
     }
@@ -82,7 +81,14 @@ public static class ByokApi
             return ApiProblems.Validation(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         }
 
+        // Order: authentication, validation, then the write permit, so malformed requests cost
+        // nothing; the account itself is checked on the fresh read inside the update.
         var userId = ByokAuthExtensions.UserId(user);
+        if (services.Limits.AcquireWrite(userId, request.HttpContext.Response) is { } limited)
+        {
+            return limited;
+        }
+
         var ciphertext = services.Keys.Encrypt(input.Key);
 
         // The tier is checked on the fresh read inside the update, so an upgrade applies at once.
@@ -109,7 +115,7 @@ public static class ByokApi
     }
 
     public static async Task<Results<Ok<DeleteKeyResponse>, ProblemHttpResult>> DeleteKeyAsync(
-        string provider, ClaimsPrincipal user, [AsParameters] ByokServices services, CancellationToken cancellationToken)
+        string provider, ClaimsPrincipal user, HttpResponse response, [AsParameters] ByokServices services, CancellationToken cancellationToken)
     {
         if (!services.Catalog.TryGet(provider, out var entry))
         {
@@ -118,6 +124,11 @@ public static class ByokApi
 
         // Deleting needs no tier: a user whose tier dropped must still be able to remove a key.
         var userId = ByokAuthExtensions.UserId(user);
+        if (services.Limits.AcquireWrite(userId, response) is { } limited)
+        {
+            return limited;
+        }
+
         var removed = await services.Store.UpdateAsync(
             userId,
             (current, editor) =>
@@ -141,45 +152,79 @@ public static class ByokApi
     }
 
     public static async Task<Results<Ok<TestKeyResponse>, ProblemHttpResult>> TestKeyAsync(
-        string provider, ClaimsPrincipal user, [AsParameters] ByokServices services, KeyTester tester, CancellationToken cancellationToken)
+        string provider, ClaimsPrincipal user, HttpResponse response, [AsParameters] ByokServices services, KeyTester tester, CancellationToken cancellationToken)
     {
         if (!services.Catalog.TryGet(provider, out var entry))
         {
             return UnknownProvider(provider);
         }
 
+        // Everything that can refuse the test runs before the provider is called and before the
+        // test counts against the user's limit: the cached record answers the cheap refusals, an
+        // exhausted limit is answered without touching Keycloak, and a fresh read proves Keycloak
+        // can store the result (503 otherwise) and yields the key as it is now.
         var userId = ByokAuthExtensions.UserId(user);
-        var record = await services.LoadAsync(user, cancellationToken);
-        if (services.TierProblem(record) is { } tierProblem)
+        if (Untestable(await services.LoadAsync(user, cancellationToken), entry, services) is { } cachedProblem)
         {
-            return tierProblem;
+            return cachedProblem;
         }
 
-        if (record.Find(entry.Id) is not { } stored)
+        if (services.Limits.CheckTest(userId, response) is { } exhausted)
         {
-            return ApiProblems.NotFound($"No API key is stored for {entry.Name}; add one first.");
+            return exhausted;
         }
 
+        var record = await services.LoadFreshAsync(user, cancellationToken);
+        if (Untestable(record, entry, services) is { } problem)
+        {
+            return problem;
+        }
+
+        if (services.Limits.AcquireTest(userId, response) is { } limited)
+        {
+            return limited;
+        }
+
+        var stored = record.Find(entry.Id)!;
         var result = services.Keys.TryDecrypt(stored.Ciphertext, out var key)
             ? await tester.TestAsync(entry, key, stored.Endpoint, cancellationToken)
             : new KeyTestResult(KeyTestResult.Error, "The stored key cannot be decrypted with the gateway's encryption keys; add the key again.", "decryption failed");
 
-        await services.Store.UpdateAsync(
-            userId,
-            (current, editor) =>
-            {
-                // Only record the result against the key that was tested, not one that replaced it meanwhile.
-                if (current.Find(entry.Id)?.Ciphertext == stored.Ciphertext)
+        var saved = true;
+        try
+        {
+            await services.Store.UpdateAsync(
+                userId,
+                (current, editor) =>
                 {
-                    editor.StoreTestResult(entry.Id, result.Status, services.Time.GetUtcNow());
-                }
+                    // Only record the result against the key that was tested, not one that replaced it meanwhile.
+                    if (current.Find(entry.Id)?.Ciphertext == stored.Ciphertext)
+                    {
+                        editor.StoreTestResult(entry.Id, result.Status, services.Time.GetUtcNow());
+                    }
 
-                return true;
-            },
-            cancellationToken);
+                    return true;
+                },
+                cancellationToken);
+        }
+        catch (KeycloakUnavailableException)
+        {
+            // Keycloak went away after the read: the provider's verdict is still the user's to see.
+            saved = false;
+        }
+
         services.Audit.KeyTested(userId, entry.Id, result.Status);
-        return TypedResults.Ok(new TestKeyResponse(entry.Id, result.Status, result.Message, result.Details));
+        var message = saved ? result.Message : result.Message + " " + TestNotSavedNote;
+        return TypedResults.Ok(new TestKeyResponse(entry.Id, result.Status, message, result.Details, saved));
     }
+
+    private const string TestNotSavedNote =
+        "The result was not saved because the gateway cannot reach Keycloak right now; the key list still shows the previous result.";
+
+    /// <summary>Why this record's key for the provider cannot be tested (tier, no key), or null.</summary>
+    private static ProblemHttpResult? Untestable(ByokRecord record, Provider provider, ByokServices services) =>
+        services.TierProblem(record)
+        ?? (record.Find(provider.Id) is null ? ApiProblems.NotFound($"No API key is stored for {provider.Name}; add one first.") : null);
 
     public static async Task<Ok<StatsResponse>> GetStatsAsync(ClaimsPrincipal user, [AsParameters] ByokServices services, CancellationToken cancellationToken)
     {

@@ -34,11 +34,16 @@ public sealed record DeleteKeyResponse(
     [property: JsonPropertyName("message")] string Message,
     [property: JsonPropertyName("provider")] string Provider);
 
+/// <summary>
+/// <c>saved</c> is an addition to the Python service's fields: false when the result could not be
+/// stored (Keycloak became unreachable after the test), which <c>message</c> also says.
+/// </summary>
 public sealed record TestKeyResponse(
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("details")] string Details);
+    [property: JsonPropertyName("details")] string Details,
+    [property: JsonPropertyName("saved")] bool Saved);
 
 /// <summary>
 /// <c>byok_allowed</c> and <c>required_tier</c> are additions to the Python service's fields so the

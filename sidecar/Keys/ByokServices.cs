@@ -18,11 +18,20 @@ public sealed record ByokServices(
     OutboundGuard Guard,
     IOptions<ByokOptions> Options,
     TimeProvider Time,
-    AuditLog Audit)
+    AuditLog Audit,
+    KeyRateLimits Limits)
 {
-    /// <summary>The caller's record (cached); a user Keycloak does not know is an error.</summary>
+    // Every route reads the caller through LoadAsync/LoadFreshAsync or writes through
+    // KeyStore.UpdateAsync, and all three refuse a deleted or disabled user (403 from the
+    // exception handler), so no handler checks the account itself.
+
+    /// <summary>The caller's record (cached); a user Keycloak does not know, or has disabled, is refused.</summary>
     public async Task<ByokRecord> LoadAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        await Store.GetAsync(ByokAuthExtensions.UserId(user), cancellationToken) ?? throw new UserNotFoundException();
+        KeyStore.RequireActive(await Store.GetAsync(ByokAuthExtensions.UserId(user), cancellationToken));
+
+    /// <summary>The caller's record read from Keycloak now (see <see cref="KeyStore.GetFreshAsync"/>), refused like <see cref="LoadAsync"/>.</summary>
+    public async Task<ByokRecord> LoadFreshAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        KeyStore.RequireActive(await Store.GetFreshAsync(ByokAuthExtensions.UserId(user), cancellationToken));
 
     /// <summary>403 naming the current and required tier when the user may not use BYOK.</summary>
     public ProblemHttpResult? TierProblem(ByokRecord record)

@@ -36,13 +36,56 @@ public sealed partial class KeyStore(
     }
 
     /// <summary>
-    /// Reads the user fresh from Keycloak, lets <paramref name="edit"/> change its <c>byok_*</c>
-    /// attributes, PUTs the full representation back and re-reads it to confirm Keycloak kept the
-    /// change. Nothing is written when the edit changes nothing.
+    /// The user's record read from Keycloak now, bypassing the cache: for a request about to spend
+    /// something on the user's behalf, so it proves Keycloak can take the result first. A user
+    /// found deleted or disabled is also dropped from the cache, so cached reads refuse them too.
     /// </summary>
-    public async Task<TResult> UpdateAsync<TResult>(
+    public async Task<ByokRecord?> GetFreshAsync(string userId, CancellationToken cancellationToken)
+    {
+        var record = await LoadAsync(userId, cancellationToken);
+        if (record is not { Enabled: true })
+        {
+            await cache.RemoveAsync(CacheKey(userId), token: CancellationToken.None);
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// A user's own change: reads the user fresh from Keycloak, lets <paramref name="edit"/> change
+    /// its <c>byok_*</c> attributes, PUTs the full representation back and re-reads it to confirm
+    /// Keycloak kept the change. Nothing is written when the edit changes nothing. A deleted or
+    /// disabled user is refused on that fresh read (<see cref="UserNotFoundException"/>,
+    /// <see cref="UserDisabledException"/>) before the edit runs, so such a user is never written.
+    /// </summary>
+    public Task<TResult> UpdateAsync<TResult>(
         string userId,
         Func<ByokRecord, ByokAttributeEditor, TResult> edit,
+        CancellationToken cancellationToken) =>
+        UpdateCoreAsync(userId, edit, refuseDisabled: true, cancellationToken);
+
+    /// <summary>
+    /// <see cref="UpdateAsync"/> for the operator's maintenance (<c>rotate</c>): disabled users are
+    /// written too, because their keys must stay readable once an administrator enables them again.
+    /// </summary>
+    public Task<TResult> UpdateForOperatorAsync<TResult>(
+        string userId,
+        Func<ByokRecord, ByokAttributeEditor, TResult> edit,
+        CancellationToken cancellationToken) =>
+        UpdateCoreAsync(userId, edit, refuseDisabled: false, cancellationToken);
+
+    /// <summary>Throws for a deleted or disabled user; the record otherwise.</summary>
+    public static ByokRecord RequireActive(ByokRecord? record) => record switch
+    {
+        null => throw new UserNotFoundException(),
+        { Enabled: false } => throw new UserDisabledException(),
+        _ => record,
+    };
+
+    private async Task<TResult> UpdateCoreAsync<TResult>(
+        string userId,
+        Func<ByokRecord, ByokAttributeEditor, TResult> edit,
+        bool refuseDisabled,
         CancellationToken cancellationToken)
     {
         var gate = Locks[(uint)StringComparer.Ordinal.GetHashCode(userId) % (uint)Locks.Length];
@@ -51,9 +94,24 @@ public sealed partial class KeyStore(
         {
             for (var attempt = 1; ; attempt++)
             {
-                var user = await keycloak.GetUserAsync(userId, cancellationToken) ?? throw new UserNotFoundException();
+                // A refusal also drops the cached record, which may still show the user as enabled,
+                // so every route sees what this read saw.
+                var user = await keycloak.GetUserAsync(userId, cancellationToken);
+                if (user is null)
+                {
+                    await cache.RemoveAsync(CacheKey(userId), token: CancellationToken.None);
+                    throw new UserNotFoundException();
+                }
+
+                var current = ByokAttributes.ToRecord(userId, user);
+                if (refuseDisabled && !current.Enabled)
+                {
+                    await cache.RemoveAsync(CacheKey(userId), token: CancellationToken.None);
+                    throw new UserDisabledException();
+                }
+
                 var editor = new ByokAttributeEditor(user);
-                var result = edit(ByokAttributes.ToRecord(userId, user), editor);
+                var result = edit(current, editor);
                 if (!editor.HasChanges)
                 {
                     return result;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ByokGateway.Auth;
 using ByokGateway.Hosting;
@@ -45,7 +44,7 @@ public static class KeysExtensions
         return builder;
     }
 
-    /// <summary>The management API's services: key tests (with their HTTP clients) and their rate limit.</summary>
+    /// <summary>The management API's services: key tests (with their HTTP clients) and the per-user rate limits.</summary>
     public static TBuilder AddByokApi<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -55,19 +54,13 @@ public static class KeysExtensions
         builder.Services.AddHttpClient(KeyTester.GuardedClient)
             .ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<OutboundGuard>().CreateHandler());
 
+        builder.Services.AddSingleton<KeyRateLimits>();
+
+        // The management API takes its permits itself (KeyRateLimits); this keeps any limiter of
+        // the request pipeline answering with the same 429 problem, type and Retry-After included.
         builder.Services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(ByokApi.KeyTestRateLimitPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<ByokOptions>>().Value;
-                var user = context.User.FindFirstValue("sub") ?? string.Empty;
-                return RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.KeyTestPermitLimit,
-                    Window = options.KeyTestWindow,
-                    QueueLimit = 0,
-                });
-            });
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
@@ -75,7 +68,7 @@ public static class KeysExtensions
                     context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await ApiProblems.TooManyRequests("Too many key tests in a short time; wait a minute and try again.")
+                await ApiProblems.TooManyRequests("Too many requests in a short time; wait a minute and try again.")
                     .ExecuteAsync(context.HttpContext);
             };
         });

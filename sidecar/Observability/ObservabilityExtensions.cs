@@ -1,4 +1,5 @@
 using System.Globalization;
+using ByokGateway.Management;
 using Prometheus;
 using Serilog;
 using Serilog.Events;
@@ -67,10 +68,11 @@ public static class ObservabilityExtensions
         services.AddSingleton<ILoggerFactory>(provider => new CachingLoggerFactory((ILoggerFactory)create(provider)));
     }
 
+    /// <summary><c>/metrics</c> (Prometheus text), on the management port when one is configured.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
         var registry = app.ServiceProvider.GetRequiredService<CollectorRegistry>();
-        app.MapMetrics("/metrics", registry);
+        app.MapMetrics("/metrics", registry).OnManagementPort();
         return app;
     }
 }

@@ -22,10 +22,17 @@ public sealed partial class KeyResolver(
 {
     public async ValueTask<(ResolvedKey? Key, ProblemHttpResult? Problem)> ResolveAsync(Provider provider, string userId, CancellationToken cancellationToken)
     {
+        // A deleted or disabled user gets nothing, not even the system key (DESIGN.md §8). The
+        // record is the cached one: admin events, or at the latest the cache duration, bring the change.
         var record = await store.GetAsync(userId, cancellationToken);
         if (record is null)
         {
-            return (null, ApiProblems.Forbidden("Your account does not exist in the realm any more; sign in again."));
+            return (null, ApiProblems.AccountNotFound());
+        }
+
+        if (!record.Enabled)
+        {
+            return (null, ApiProblems.AccountDisabled());
         }
 
         var byokAllowed = Tiers.Satisfies(record.Tier, byok.Value.RequiredTier);

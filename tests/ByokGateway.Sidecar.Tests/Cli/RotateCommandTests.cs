@@ -100,6 +100,26 @@ public sealed class RotateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rotate_DisabledUser_ReEncryptsTheirKeysToo()
+    {
+        // The gateway never writes a disabled user on their behalf, but rotation is the operator's:
+        // skipping the user would leave keys no configured key opens once the old key is retired.
+        Assert.SkipUnless(Keycloak.IsEmulator, "rotate walks every user of the realm; run it only against a realm of its own");
+        var user = await Keycloak.CreateUserAsync("starter", "off");
+        await Keycloak.SetAttributesAsync(user.Id, new Dictionary<string, string?> { ["byok_openai_key"] = await PythonFernet.EncryptAsync(OldKey, "sk-disabled-user-0123456789") });
+        var representation = await Keycloak.GetUserAsync(user.Id);
+        representation["enabled"] = false;
+        await Keycloak.PutUserAsync(user.Id, representation);
+
+        var result = await RunAsync("rotate");
+
+        Assert.Equal(0, result.ExitCode);
+        var stored = await Keycloak.GetUserAsync(user.Id);
+        Assert.Equal("sk-disabled-user-0123456789", await PythonFernet.DecryptAsync(NewKey, stored["attributes"]!["byok_openai_key"]![0]!.GetValue<string>()));
+        Assert.False(stored["enabled"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Rotate_KeycloakUnreachable_FailsWithOneLineError()
     {
         var result = await ProcessRunner.RunSidecarAsync(["rotate"], environment: new Dictionary<string, string?>

@@ -220,9 +220,11 @@ public sealed class ComposeFileTests
         Assert.Equal((RepoPaths.Root, Path.Combine(RepoPaths.Root, "sidecar", "Dockerfile")), Compose.Build("sidecar"));
         var dependsOn = (YamlDotNet.RepresentationModel.YamlMappingNode)sidecar["depends_on"];
         Assert.Equal("service_healthy", ComposeFile.Scalar((YamlDotNet.RepresentationModel.YamlMappingNode)dependsOn["keycloak"], "condition"));
+        // Readiness is served on the image's management port only (the main port keeps /healthz).
         var test = Compose.HealthcheckTest("sidecar");
-        Assert.Contains($"/dev/tcp/127.0.0.1/{ContainerPort("sidecar")}", test[3], StringComparison.Ordinal);
+        Assert.Contains($"/dev/tcp/127.0.0.1/{DockerfileTests.ManagementPort}", test[3], StringComparison.Ordinal);
         Assert.Contains("GET /readyz ", test[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("Management__Port", Compose.Environment("sidecar").Keys);
     }
 
     [Fact]

@@ -63,6 +63,13 @@ public sealed class Dockerfile
 
     public IReadOnlyList<DockerInstruction> FinalStage => Stages[^1];
 
+    /// <summary>The final stage's <c>ENV name=value ...</c> settings (values without spaces or quotes, as this file writes them).</summary>
+    public IReadOnlyDictionary<string, string> FinalEnvironment => FinalStage
+        .Where(i => i.Keyword == "ENV")
+        .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        .Select(pair => pair.Split('=', 2))
+        .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : string.Empty, StringComparer.Ordinal);
+
     /// <summary>Sources of COPY/ADD instructions that read the build context (not <c>--from</c> another stage).</summary>
     public IEnumerable<string> ContextSources() => Instructions
         .Where(i => i.Keyword is "COPY" or "ADD")

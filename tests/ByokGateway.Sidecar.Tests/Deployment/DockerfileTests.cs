@@ -51,14 +51,19 @@ public sealed class DockerfileTests
     }
 
     [Fact]
-    public void Dockerfile_Runtime_ListensOnAndExposes8080()
+    public void Dockerfile_Runtime_ListensOn8080AndManagementPort9000()
     {
-        var environment = string.Join(' ', File.FinalStage.Where(i => i.Keyword == "ENV").Select(i => i.Arguments));
+        var environment = File.FinalEnvironment;
 
-        Assert.Contains("ASPNETCORE_URLS=http://+:8080", environment, StringComparison.Ordinal);
-        Assert.Equal("8080", Assert.Single(File.FinalStage, i => i.Keyword == "EXPOSE").Arguments);
+        Assert.Equal("http://+:8080", environment["ASPNETCORE_URLS"]);
+        // Readiness, metrics and the OpenAPI document on a port of their own, which compose does not publish.
+        Assert.Equal("9000", environment["Management__Port"]);
+        Assert.Equal("8080 9000", Assert.Single(File.FinalStage, i => i.Keyword == "EXPOSE").Arguments);
         Assert.Equal(["8080:8080"], ComposeFile.Default.Ports("sidecar"));
     }
+
+    /// <summary>The image's management port (<c>Management__Port</c>).</summary>
+    internal static string ManagementPort => Dockerfile.Sidecar.FinalEnvironment["Management__Port"];
 
     [Fact]
     public void Dockerfile_Healthcheck_ProbesHealthzWithoutCurlOrWget()

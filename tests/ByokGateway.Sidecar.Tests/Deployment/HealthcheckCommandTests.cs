@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ByokGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,14 +9,17 @@ namespace ByokGateway.Tests.Deployment;
 /// real HTTP servers: the bash /dev/tcp probes pass on 200 and fail otherwise. Only the port
 /// differs from what runs in the containers.
 /// </summary>
-public sealed class HealthcheckCommandTests(SharedGateway shared)
+public sealed class HealthcheckCommandTests(SharedGateway shared, ManagementPortGateway managed) : IClassFixture<ManagementPortGateway>
 {
-    [Fact]
-    public async Task DockerfileHealthcheck_RunningSidecar_Passes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DockerfileHealthcheck_RunningSidecar_PassesOnMainPort(bool managementPort)
     {
-        var script = DockerfileScript();
+        // As the image runs (Management__Port=9000) and with the management port turned off.
+        var main = (managementPort ? managed.Stack : shared.Stack).Sidecar.Url.Port;
 
-        var result = await RunProbeAsync(script, "8080", shared.Stack.Sidecar.Url.Port);
+        var result = await RunProbeAsync(DockerfileScript(), "8080", main);
 
         Assert.True(result.ExitCode == 0, "probe failed: " + result.StandardError);
     }
@@ -26,17 +27,26 @@ public sealed class HealthcheckCommandTests(SharedGateway shared)
     [Fact]
     public async Task DockerfileHealthcheck_NothingListening_Fails()
     {
-        var result = await RunProbeAsync(DockerfileScript(), "8080", ClosedPort());
+        var result = await RunProbeAsync(DockerfileScript(), "8080", ServerAddress.FreePort());
 
         Assert.NotEqual(0, result.ExitCode);
     }
 
     [Fact]
-    public async Task ComposeSidecarHealthcheck_ReadySidecar_Passes()
+    public async Task ComposeSidecarHealthcheck_ReadySidecar_PassesOnManagementPort()
     {
-        var result = await RunProbeAsync(ComposeFile.Default.HealthcheckTest("sidecar")[3], "8080", shared.Stack.Sidecar.Url.Port);
+        var result = await RunProbeAsync(ComposeFile.Default.HealthcheckTest("sidecar")[3], DockerfileTests.ManagementPort, managed.Port);
 
         Assert.True(result.ExitCode == 0, "probe failed: " + result.StandardError);
+    }
+
+    [Fact]
+    public async Task ComposeSidecarHealthcheck_AgainstMainPort_Fails()
+    {
+        // With a management port, /readyz is not on the main port: probing 8080 would never pass.
+        var result = await RunProbeAsync(ComposeFile.Default.HealthcheckTest("sidecar")[3], DockerfileTests.ManagementPort, managed.Stack.Sidecar.Url.Port);
+
+        Assert.NotEqual(0, result.ExitCode);
     }
 
     [Theory]
@@ -83,12 +93,5 @@ public sealed class HealthcheckCommandTests(SharedGateway shared)
         // A guard against a probe that never ends (Docker would kill it after --timeout), not a measurement.
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
         return await ProcessRunner.RunAsync("bash", ["-c", script.Replace(target, $"/dev/tcp/127.0.0.1/{port}", StringComparison.Ordinal)], cancellationToken: timeout.Token);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

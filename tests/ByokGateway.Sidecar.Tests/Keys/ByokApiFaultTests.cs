@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using ByokGateway.Keys;
 using ByokGateway.Security;
 using ByokGateway.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -149,25 +150,56 @@ public sealed class ByokApiFaultTests
     }
 
     [Fact]
-    public async Task Test_MoreThanThePermitsPerWindow_Returns429()
+    public async Task Test_KeycloakUnavailable_Returns503WithoutCallingTheProviderOrCountingTheTest()
     {
         await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Byok:KeyTestPermitLimit"] = "2", ["Byok:KeyTestWindow"] = "01:00:00" });
+        Assert.SkipUnless(stack.Keycloak.IsEmulator, "needs the emulator's fault injection");
         var user = await stack.Keycloak.CreateUserAsync("starter");
         using var client = stack.Sidecar.Client(await user.TokenAsync());
         await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
+        await (await client.GetAsync("api/v1/byok/keys")).AssertOkJsonAsync(); // cached: the cache alone would let the test through
 
-        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
-        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
-        using var third = await client.PostAsync("api/v1/byok/keys/test/openai", null);
+        await stack.Keycloak.SetAdminApiFaultAsync("unavailable");
+        for (var i = 0; i < 3; i++)
+        {
+            var problem = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+            Assert.Contains("Keycloak", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
 
-        await third.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        Assert.True(third.Headers.RetryAfter is not null);
+        await stack.Keycloak.SetAdminApiFaultAsync("none");
 
-        // Another user has a budget of their own.
-        var other = await stack.Keycloak.CreateUserAsync("starter");
-        using var otherClient = stack.Sidecar.Client(await other.TokenAsync());
-        await (await otherClient.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
-        await (await otherClient.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+        Assert.DoesNotContain(await stack.Provider.RequestsAsync(), r => r!["key"]?.GetValue<string>() == OpenAiKey);
+        // The refused tests did not count: the whole budget of 2 is still there.
+        for (var i = 0; i < 2; i++)
+        {
+            var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+            Assert.Equal("valid", tested["status"]!.GetValue<string>());
+            Assert.True(tested["saved"]!.GetValue<bool>());
+        }
+
+        await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertProblemAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Test_KeycloakFailsAfterTheProviderAnswered_ReturnsTheResultMarkedNotSaved()
+    {
+        var keycloak = await KeycloakServer.StartAsync();
+        await using var stack = await TestGateway.StartAsync(
+            services: services => services.AddHttpClient(KeyTester.TrustedClient).AddHttpMessageHandler(() => new KeycloakOutageAfterSend(keycloak)),
+            keycloak: keycloak);
+        Assert.SkipUnless(keycloak.IsEmulator, "needs the emulator's fault injection");
+        var user = await keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", OpenAiKey)).AssertOkJsonAsync();
+
+        var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null)).AssertOkJsonAsync();
+        await keycloak.SetAdminApiFaultAsync("none");
+
+        Assert.Equal("valid", tested["status"]!.GetValue<string>());
+        Assert.False(tested["saved"]!.GetValue<bool>());
+        Assert.Contains("not saved", tested["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("/v1/models", (await stack.Provider.LastRequestWithKeyAsync(OpenAiKey))["path"]!.GetValue<string>());
+        Assert.Null((await keycloak.GetUserAsync(user.Id))["attributes"]!["byok_openai_test_status"]);
     }
 
     [Fact]
@@ -224,5 +256,16 @@ public sealed class ByokApiFaultTests
 
         using var put = await keycloak.RealmAdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/users/profile", profile);
         put.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Makes the emulator's Admin API unavailable as soon as a key test's provider call has answered.</summary>
+    private sealed class KeycloakOutageAfterSend(KeycloakServer keycloak) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            await keycloak.SetAdminApiFaultAsync("unavailable");
+            return response;
+        }
     }
 }

@@ -38,6 +38,7 @@ public sealed class ByokApiTests(SharedGateway shared)
         Assert.Equal("valid", tested["status"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(tested["message"]!.GetValue<string>()));
         Assert.NotNull(tested["details"]);
+        Assert.True(tested["saved"]!.GetValue<bool>());
         var upstream = await Stack.Provider.LastRequestWithKeyAsync(OpenAiKey);
         Assert.Equal("/v1/models", upstream["path"]!.GetValue<string>());
 

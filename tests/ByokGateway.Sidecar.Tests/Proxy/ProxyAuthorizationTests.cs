@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Claims;
+using ByokGateway.Keys;
+using ByokGateway.Proxy;
 using ByokGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +13,8 @@ namespace ByokGateway.Tests.Proxy;
 /// The realm-user policy on the proxy routes (checked by the proxy's first step) and on the
 /// management API (an authorization policy), one predicate for both: no token is 401, an
 /// authenticated caller without a subject, or with an empty one, is 403, and nothing reaches the
-/// provider or Keycloak's stored attributes.
+/// provider or Keycloak's stored attributes. A valid token of a user the realm has since disabled or
+/// deleted is 403 too, whichever key (own or system) the call would have used.
 /// </summary>
 public sealed class ProxyAuthorizationTests : IAsyncLifetime
 {
@@ -75,16 +78,82 @@ public sealed class ProxyAuthorizationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("starter", "byok")]
+    [InlineData("free", "system")]
+    public async Task Chat_DisabledUser_Returns403AndForwardsNothing(string tier, string keySource)
+    {
+        using var caller = await ForwardedCallerAsync(tier, keySource);
+        var (user, client) = (caller.User, caller.Client);
+        var representation = await _stack.Keycloak.GetUserAsync(user.Id);
+        representation["enabled"] = false;
+        await _stack.Keycloak.PutUserAsync(user.Id, representation);
+        await ForgetCachedAsync(user);
+        var before = (await _stack.Provider.RequestsAsync()).Count;
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("disabled", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains(KeyResolutionMiddleware.KeySourceHeader));
+        Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("starter", "byok")]
+    [InlineData("free", "system")]
+    public async Task Chat_DeletedUser_Returns403AndForwardsNothing(string tier, string keySource)
+    {
+        using var caller = await ForwardedCallerAsync(tier, keySource);
+        var (user, client) = (caller.User, caller.Client);
+        using (var deleted = await _stack.Keycloak.AdminSendAsync(HttpMethod.Delete, $"admin/realms/{KeycloakServer.Realm}/users/{user.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await ForgetCachedAsync(user);
+        var before = (await _stack.Provider.RequestsAsync()).Count;
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("does not exist", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(before, (await _stack.Provider.RequestsAsync()).Count);
+    }
+
+    /// <summary>
+    /// A user of <paramref name="tier"/> (starter: with an OpenAI key of their own) whose chat call
+    /// was just forwarded with the <paramref name="keySource"/> key, so the gateway has their record cached.
+    /// </summary>
+    private async Task<Caller> ForwardedCallerAsync(string tier, string keySource)
+    {
+        var user = await _stack.Keycloak.CreateUserAsync(tier);
+        var client = _stack.Sidecar.Client(await user.TokenAsync());
+        if (keySource == "byok")
+        {
+            await (await client.AddKeyAsync("openai", TestGateway.ValidUserKeys[0])).AssertOkJsonAsync();
+        }
+
+        using var forwarded = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id));
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        Assert.Equal(keySource, forwarded.Headers.GetValues(KeyResolutionMiddleware.KeySourceHeader).Single());
+        return new Caller(user, client);
+    }
+
+    /// <summary>What the admin-events follower does when Keycloak reports the change (or the cache duration, at the latest).</summary>
+    private async Task ForgetCachedAsync(TestUser user) =>
+        await _stack.Sidecar.Services.GetRequiredService<KeyStore>().InvalidateAsync(user.Id);
+
     /// <summary>A new starter user whose requests reach the gateway with 'sub' removed or emptied (<paramref name="subject"/>).</summary>
-    private async Task<SubjectlessCaller> CallerWithoutSubjectAsync(string subject)
+    private async Task<Caller> CallerWithoutSubjectAsync(string subject)
     {
         var user = await _stack.Keycloak.CreateUserAsync("starter");
         var client = _stack.Sidecar.Client(await user.TokenAsync());
         client.DefaultRequestHeaders.Add(DropSubjectOfMarkedUsers.Marker, subject);
-        return new SubjectlessCaller(user, client);
+        return new Caller(user, client);
     }
 
-    private sealed record SubjectlessCaller(TestUser User, HttpClient Client) : IDisposable
+    private sealed record Caller(TestUser User, HttpClient Client) : IDisposable
     {
         public void Dispose() => Client.Dispose();
     }

@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using ByokGateway.Tests.Infrastructure;
+
+namespace ByokGateway.Tests.Deployment;
+
+/// <summary>
+/// scripts/dev.sh (<c>make dev</c>): the settings it gives the gateway, read through its
+/// <c>--print-env</c> flag with this machine's bash, and what the gateway does with them.
+/// </summary>
+public sealed class DevScriptTests
+{
+    // dev.sh's fake provider (PROVIDER_PORT).
+    private const string FakeProviderUrl = "http://127.0.0.1:8190";
+
+    [Fact]
+    public async Task PrintEnv_NothingSet_PointsEveryCatalogueProviderAndItsTestAtTheFakeProvider()
+    {
+        var settings = await PrintEnvAsync([]);
+
+        Assert.NotEmpty(CatalogueProvidersWithBaseUrl());
+        Assert.All(CatalogueProvidersWithBaseUrl(), id =>
+        {
+            Assert.Equal(FakeProviderUrl, settings.GetValueOrDefault($"Providers__{id}__BaseUrl"));
+            Assert.Equal(FakeProviderUrl, settings.GetValueOrDefault($"Providers__{id}__Test__BaseUrl"));
+        });
+        Assert.DoesNotContain(settings.Keys, k => k.Contains("ClientSecret", StringComparison.Ordinal) || k.StartsWith("ENCRYPTION_KEY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PrintEnv_ProviderBaseUrlSet_LeavesThatProvidersTestUrlToTheGateway()
+    {
+        var settings = await PrintEnvAsync(new()
+        {
+            ["Providers__openai__BaseUrl"] = "http://127.0.0.1:9/openai-proxy",
+            ["Providers__huggingface__BaseUrl"] = "http://127.0.0.1:9/hf-proxy",
+        });
+
+        Assert.Equal("http://127.0.0.1:9/openai-proxy", settings["Providers__openai__BaseUrl"]);
+        Assert.False(settings.ContainsKey("Providers__openai__Test__BaseUrl"), "openai's key test would go to the fake provider: " + settings.GetValueOrDefault("Providers__openai__Test__BaseUrl"));
+        Assert.Equal("http://127.0.0.1:9/hf-proxy", settings["Providers__huggingface__BaseUrl"]);
+        Assert.False(settings.ContainsKey("Providers__huggingface__Test__BaseUrl"), "huggingface's key test would go to the fake provider");
+        // The providers you did not touch stay on the fake provider, test included.
+        Assert.Equal(FakeProviderUrl, settings["Providers__anthropic__BaseUrl"]);
+        Assert.Equal(FakeProviderUrl, settings["Providers__anthropic__Test__BaseUrl"]);
+    }
+
+    [Fact]
+    public async Task PrintEnv_TestUrlSet_KeepsIt()
+    {
+        var settings = await PrintEnvAsync(new()
+        {
+            ["Providers__groq__Test__BaseUrl"] = "http://127.0.0.1:9/groq-test",
+            ["Providers__openai__BaseUrl"] = "http://127.0.0.1:9/openai-proxy",
+            ["Providers__openai__Test__BaseUrl"] = "http://127.0.0.1:9/openai-test",
+        });
+
+        Assert.Equal(FakeProviderUrl, settings["Providers__groq__BaseUrl"]);
+        Assert.Equal("http://127.0.0.1:9/groq-test", settings["Providers__groq__Test__BaseUrl"]);
+        Assert.Equal("http://127.0.0.1:9/openai-test", settings["Providers__openai__Test__BaseUrl"]);
+    }
+
+    [Fact]
+    public async Task PrintEnv_RealProviders_SetsNoProviderUrls()
+    {
+        var settings = await PrintEnvAsync(new() { ["DEV_PROVIDERS"] = "real" });
+
+        Assert.DoesNotContain(settings.Keys, k => k.StartsWith("Providers__", StringComparison.Ordinal));
+        Assert.Equal("http://127.0.0.1:8180", settings["Keycloak__Url"]);
+    }
+
+    [Fact]
+    public async Task PrintEnv_OpenAiBaseUrlSet_GatewayTestsKeysThere()
+    {
+        // The issue this guards: the user's provider answered the proxied calls while key tests
+        // went to the fake provider. Here the user's "provider" is a fake provider of its own.
+        await using var mine = await FakeProviderServer.StartAsync(TestGateway.ValidUserKeys[0]);
+        var printed = await PrintEnvAsync(new() { ["Providers__openai__BaseUrl"] = mine.Url.ToString() });
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Providers:openai:BaseUrl"] = printed["Providers__openai__BaseUrl"],
+            // What make dev leaves unset is unset for the gateway too (TestGateway sets every test URL).
+            ["Providers:openai:Test:BaseUrl"] = printed.GetValueOrDefault("Providers__openai__Test__BaseUrl"),
+        });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", TestGateway.ValidUserKeys[0])).AssertOkJsonAsync();
+
+        var tested = await (await client.PostAsync("api/v1/byok/keys/test/openai", null, TestContext.Current.CancellationToken)).AssertOkJsonAsync();
+
+        Assert.Equal("valid", tested["status"]!.GetValue<string>());
+        var upstream = await mine.LastRequestWithKeyAsync(TestGateway.ValidUserKeys[0]);
+        Assert.Equal("/v1/models", upstream["path"]!.GetValue<string>());
+        Assert.DoesNotContain(await stack.Provider.RequestsAsync(), r => r!["key"]?.GetValue<string>() == TestGateway.ValidUserKeys[0]);
+    }
+
+    /// <summary>Runs <c>dev.sh --print-env</c> with only <paramref name="environment"/> as provider settings.</summary>
+    private static async Task<Dictionary<string, string>> PrintEnvAsync(Dictionary<string, string?> environment)
+    {
+        // The runner's own environment must not decide the outcome.
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if (name.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase) || name is "DEV_PROVIDERS" or "Keycloak__Url" or "KEYCLOAK_URL")
+            {
+                environment.TryAdd(name, null);
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var result = await ProcessRunner.RunAsync("bash", [Path.Combine(RepoPaths.Root, "scripts", "dev.sh"), "--print-env"], environment: environment, cancellationToken: timeout.Token);
+
+        Assert.True(result.ExitCode == 0, "dev.sh --print-env failed: " + result.StandardError);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+    }
+
+    /// <summary>The catalogue's providers with a fixed upstream (every one but <c>custom</c>).</summary>
+    private static List<string> CatalogueProvidersWithBaseUrl() =>
+        [.. JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "sidecar", "appsettings.json")))!["Providers"]!.AsObject()
+            .Where(p => p.Value!["BaseUrl"] is not null)
+            .Select(p => p.Key)];
+}
