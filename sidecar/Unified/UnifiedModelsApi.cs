@@ -75,7 +75,6 @@ public static class UnifiedModelsApi
     }
 
     // What the proxy answers such a caller (KeyResolver), so both routes agree.
-    private static ProblemHttpResult AccountProblem(ByokRecord? record) => record is null
-        ? ApiProblems.Forbidden("Your account does not exist in the realm any more; sign in again.")
-        : ApiProblems.Forbidden("Your account is disabled in Keycloak; ask an administrator to enable it.");
+    private static ProblemHttpResult AccountProblem(ByokRecord? record) =>
+        record is null ? ApiProblems.AccountNotFound() : ApiProblems.AccountDisabled();
 }
