@@ -152,6 +152,24 @@ public sealed class UnifiedModelsTests(UnifiedGateway gateway)
         Assert.Equal(ByokGateway.Hosting.ApiProblems.AccountDisabledDetail, problem["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public void CacheKey_FollowsWhatDecidesTheList()
+    {
+        var key = new ByokGateway.Keys.StoredKey("gAAAAA-one", "label", null, null, null, null);
+        var record = new ByokGateway.Keys.ByokRecord("user-1", "starter", new Dictionary<string, ByokGateway.Keys.StoredKey> { ["groq"] = key });
+        var same = record with { Keys = new Dictionary<string, ByokGateway.Keys.StoredKey> { ["groq"] = key with { Label = "renamed", LastTested = DateTimeOffset.UnixEpoch } } };
+
+        var original = ByokGateway.Unified.UnifiedModels.CacheKey(record);
+
+        Assert.Equal(original, ByokGateway.Unified.UnifiedModels.CacheKey(same));
+        Assert.StartsWith("byok:v1-models:user-1:", original, StringComparison.Ordinal);
+        Assert.NotEqual(original, ByokGateway.Unified.UnifiedModels.CacheKey(record with { Tier = "free" }));
+        Assert.NotEqual(original, ByokGateway.Unified.UnifiedModels.CacheKey(record with { Keys = new Dictionary<string, ByokGateway.Keys.StoredKey> { ["groq"] = key with { Ciphertext = "gAAAAA-two" } } }));
+        Assert.NotEqual(original, ByokGateway.Unified.UnifiedModels.CacheKey(record with { Keys = new Dictionary<string, ByokGateway.Keys.StoredKey> { ["mistral"] = key } }));
+        Assert.NotEqual(original, ByokGateway.Unified.UnifiedModels.CacheKey(record with { UserId = "user-2" }));
+        Assert.DoesNotContain("gAAAAA", original, StringComparison.Ordinal);
+    }
+
     private static List<string> Ids(JsonNode list) => [.. list["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>())];
 
     private static string Path(JsonObject call) => call["path"]!.GetValue<string>();
