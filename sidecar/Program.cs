@@ -1,3 +1,4 @@
+using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
@@ -40,6 +41,7 @@ try
     builder.AddOutboundGuard();
     builder.AddKeyStore();
     builder.AddByokAuth();
+    builder.AddAdminEvents();
     builder.AddByokApi();
     builder.AddKeySwapProxy();
 
