@@ -1,3 +1,4 @@
+using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
@@ -41,6 +42,7 @@ try
     builder.AddOutboundGuard();
     builder.AddKeyStore();
     builder.AddByokAuth();
+    builder.AddAdminEvents();
     builder.AddByokApi();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();

@@ -30,9 +30,12 @@ public static class ByokAuthExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TokenValidationCache>();
+        builder.Services.AddSingleton<JwksConfigurationManager>();
+        builder.Services.AddHttpClient(JwksConfigurationManager.HttpClientName, (services, client) =>
+            client.Timeout = services.GetRequiredService<IOptions<KeycloakOptions>>().Value.RequestTimeout);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<KeycloakOptions>, TokenValidationCache>((jwt, keycloak, cache) => Configure(jwt, keycloak.Value, cache));
+            .Configure<IOptions<KeycloakOptions>, TokenValidationCache, JwksConfigurationManager>((jwt, keycloak, cache, keys) => Configure(jwt, keycloak.Value, cache, keys));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => IsRealmUser(context.User, out _)));
         return builder;
@@ -53,13 +56,14 @@ public static class ByokAuthExtensions
     public static string UserId(ClaimsPrincipal user) =>
         IsRealmUser(user, out var userId) ? userId : throw new InvalidOperationException("A principal that is not a realm user reached a handler.");
 
-    private static void Configure(JwtBearerOptions jwt, KeycloakOptions keycloak, TokenValidationCache cache)
+    private static void Configure(JwtBearerOptions jwt, KeycloakOptions keycloak, TokenValidationCache cache, JwksConfigurationManager keys)
     {
-        jwt.MetadataAddress = new Uri(keycloak.BaseUrl, $"realms/{Uri.EscapeDataString(keycloak.Realm)}/.well-known/openid-configuration").ToString();
-        jwt.RequireHttpsMetadata = keycloak.BaseUrl.Scheme == Uri.UriSchemeHttps;
+        // Our own manager reads discovery + JWKS (single-flight, rate-limited, see JwksConfigurationManager);
+        // unknown kids are handled before validation, so the handler's own refresh-on-key-not-found is off.
+        jwt.ConfigurationManager = keys;
+        jwt.RefreshOnIssuerKeyNotFound = false;
         jwt.MapInboundClaims = false;
         jwt.SaveToken = false;
-        jwt.RefreshOnIssuerKeyNotFound = true;
         jwt.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = keycloak.EffectiveIssuer,
@@ -80,7 +84,7 @@ public static class ByokAuthExtensions
         // and the next request with the same token is authenticated before validation starts.
         jwt.Events = new JwtBearerEvents
         {
-            OnMessageReceived = context => AuthenticateRememberedToken(context, cache),
+            OnMessageReceived = context => AuthenticateRememberedTokenAsync(context, cache, keys),
             OnTokenValidated = context => RejectNonAccessTokensAndRemember(context, cache),
             OnChallenge = WriteChallengeAsync,
             OnForbidden = context => ApiProblems.Forbidden("Your token does not grant access to this resource.").ExecuteAsync(context.HttpContext),
@@ -109,13 +113,34 @@ public static class ByokAuthExtensions
         return Task.CompletedTask;
     }
 
-    private static async Task AuthenticateRememberedToken(MessageReceivedContext context, TokenValidationCache cache)
+    private static async Task AuthenticateRememberedTokenAsync(MessageReceivedContext context, TokenValidationCache cache, JwksConfigurationManager keys)
     {
         await CallerCredentials.ReadToken(context);
-        if (context.Token is { } token && cache.TryGet(token, out var identity))
+        if (context.Token is not { } token)
+        {
+            return;
+        }
+
+        if (cache.TryGet(token, out var identity))
         {
             context.Principal = new ClaimsPrincipal(identity);
             context.Success();
+            return;
+        }
+
+        // A kid the gateway has not seen: after a key rotation the first token of the new key waits for the
+        // re-read instead of failing. Forged kids wait too, but share one rate-limited read.
+        if (TokenHeader.Kid(token) is { } kid && !keys.Knows(kid))
+        {
+            var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+            try
+            {
+                await keys.RefreshAsync().WaitAsync(keys.MaxRefreshWait, time, context.HttpContext.RequestAborted);
+            }
+            catch (TimeoutException)
+            {
+                // Keycloak is slow: validation goes on with the keys read before (and fails for this kid).
+            }
         }
     }
 

@@ -62,6 +62,9 @@ public sealed class TokenValidationCache(IOptions<AuthOptions> options, TimeProv
         _entries.TryAdd(token, new Entry(identity, expiresUtc));
     }
 
+    /// <summary>Forgets every validated token (after a signing key left the realm's JWKS).</summary>
+    public void Clear() => _entries.Clear();
+
     private void Remove(string token, Entry entry) => _entries.TryRemove(KeyValuePair.Create(token, entry));
 
     /// <summary>Drops expired entries, or everything when none has expired; false when another thread is at it.</summary>

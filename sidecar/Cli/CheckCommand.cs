@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
+using ByokGateway.AdminEvents;
 using ByokGateway.Crypto;
 using ByokGateway.Keycloak;
+using ByokGateway.Keys;
 using ByokGateway.Providers;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +13,9 @@ namespace ByokGateway.Cli;
 /// <summary>
 /// Checks what the gateway needs before it serves traffic: configuration, Keycloak reachable,
 /// the service account able to read and write users, and a realm that keeps <c>byok_*</c>
-/// attributes. One line per check; exit code 0 only when all pass.
+/// attributes. One line per check; exit code 0 only when all pass. Whether admin events can be
+/// followed is reported as a warning, not a failure: without them the gateway works, but changes
+/// made in Keycloak reach it only after the cache duration.
 /// </summary>
 public static class CheckCommand
 {
@@ -19,14 +23,40 @@ public static class CheckCommand
 
     public static Command Create()
     {
-        var command = new Command("check", "Check configuration, Keycloak connectivity, service-account roles and the realm's unmanaged-attribute policy.");
+        var command = new Command("check", "Check configuration, Keycloak connectivity, service-account roles, the realm's unmanaged-attribute policy and admin events.");
         command.SetAction(async (_, cancellationToken) => await RunAsync(cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        using var host = CliHost.Build();
+        var services = host.Services;
         var failures = 0;
+        var warnings = 0;
+        async Task Advise(string name, Func<Task<string?>> check)
+        {
+            string? warning;
+            try
+            {
+                warning = await check();
+            }
+            catch (Exception e) when (e is KeycloakRequestException or KeycloakUnavailableException)
+            {
+                warning = e.Message;
+            }
+
+            if (warning is null)
+            {
+                await Console.Out.WriteLineAsync($"ok    {name}: the realm stores admin events and the service account reads them; changes made in Keycloak reach the gateway within seconds");
+                return;
+            }
+
+            warnings++;
+            var bound = services.GetRequiredService<IOptions<CacheOptions>>().Value.Duration;
+            await Console.Out.WriteLineAsync($"WARN  {name}: {warning} Changes made in Keycloak (tiers, disabled or deleted users, keys) reach the gateway only after Cache:Duration ({bound}).");
+        }
+
         async Task<bool> Step(string name, Func<Task<string>> check)
         {
             try
@@ -44,8 +74,6 @@ public static class CheckCommand
             }
         }
 
-        using var host = CliHost.Build();
-        var services = host.Services;
 
         var configured = await Step("encryption keys", () => Task.FromResult($"{services.GetRequiredService<KeyRing>().Count} key(s) loaded"));
         configured &= await Step("provider catalogue", () => Task.FromResult($"{services.GetRequiredService<ProviderCatalog>().All.Count} providers"));
@@ -96,10 +124,33 @@ public static class CheckCommand
                     ? $"{policy}: Keycloak stores byok_* attributes"
                     : throw new InvalidOperationException($"the realm's policy is {policy}: Keycloak would drop byok_* attributes. {AttributesNotStoredException.Advice}");
             });
+            await Advise("admin events", () => AdminEventsWarningAsync(services, cancellationToken));
         }
 
-        await Console.Out.WriteLineAsync(failures == 0 ? "All checks passed." : $"{failures} check(s) failed.");
+        var passed = warnings == 0 ? "All checks passed." : $"All checks passed ({warnings} warning(s)).";
+        await Console.Out.WriteLineAsync(failures == 0 ? passed : $"{failures} check(s) failed.");
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Why the gateway cannot follow the realm's admin events, or null when it can.</summary>
+    private static async Task<string?> AdminEventsWarningAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var settings = services.GetRequiredService<IConfiguration>().GetSection(AdminEventsOptions.SectionName).Get<AdminEventsOptions>() ?? new AdminEventsOptions();
+        if (!settings.Enabled)
+        {
+            return "AdminEvents:Enabled is false.";
+        }
+
+        var roles = RealmManagementRoles(await services.GetRequiredService<ServiceAccountTokenProvider>().GetTokenAsync(cancellationToken));
+        if (!roles.Contains("view-events") && !roles.Contains("manage-events"))
+        {
+            return "the service account lacks the realm-management role view-events.";
+        }
+
+        var config = await services.GetRequiredService<KeycloakAdminClient>().GetEventsConfigAsync(cancellationToken);
+        return config["adminEventsEnabled"]?.GetValue<bool>() == true
+            ? null
+            : "the realm does not store admin events (Realm settings > Events > Admin events settings > Save events).";
     }
 
     /// <summary>The service account's <c>realm-management</c> roles, read from its own token (no validation needed: we just got it from Keycloak).</summary>

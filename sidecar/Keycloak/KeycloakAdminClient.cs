@@ -20,6 +20,9 @@ public sealed partial class KeycloakAdminClient(
     KeycloakMetrics metrics,
     ILogger<KeycloakAdminClient> logger)
 {
+    private const string UserRoles = "view-users and manage-users";
+    private const string EventRoles = "view-events";
+
     private static readonly string[] ErrorFields = ["error", "errorMessage", "field"];
 
     private string Realm => options.Value.Realm;
@@ -82,6 +85,32 @@ public sealed partial class KeycloakAdminClient(
         return await ReadObjectAsync(response, cancellationToken);
     }
 
+    /// <summary>Admin events of users and components with <c>time</c> at or after <paramref name="fromMillis"/>, oldest first (one page).</summary>
+    public Task<IReadOnlyList<KeycloakAdminEvent>> GetAdminEventsAsync(long fromMillis, int first, int max, CancellationToken cancellationToken) =>
+        GetAdminEventsAsync(KeycloakRoutes.AdminEvents(Realm, fromMillis, first, max), cancellationToken);
+
+    /// <summary>The newest admin event of users and components, or null when the realm has none.</summary>
+    public async Task<KeycloakAdminEvent?> GetNewestAdminEventAsync(CancellationToken cancellationToken)
+    {
+        var newest = await GetAdminEventsAsync(KeycloakRoutes.AdminEvents(Realm, null, 0, 1), cancellationToken);
+        return newest.Count > 0 ? newest[0] : null;
+    }
+
+    /// <summary>The realm's events configuration (RealmEventsConfigRepresentation: <c>adminEventsEnabled</c>, ...).</summary>
+    public async Task<JsonObject> GetEventsConfigAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, KeycloakRoutes.EventsConfig(Realm), null, "get_events_config", cancellationToken);
+        await EnsureSuccessAsync(response, "read the realm's events configuration", cancellationToken, EventRoles);
+        return await ReadObjectAsync(response, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<KeycloakAdminEvent>> GetAdminEventsAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, null, "list_admin_events", cancellationToken);
+        await EnsureSuccessAsync(response, "read admin events", cancellationToken, EventRoles);
+        return await response.Content.ReadFromJsonAsync<List<KeycloakAdminEvent>>(cancellationToken) ?? [];
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, JsonObject? body, string operation, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -126,7 +155,7 @@ public sealed partial class KeycloakAdminClient(
         return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
-    private async Task EnsureSuccessAsync(HttpResponseMessage response, string action, CancellationToken cancellationToken)
+    private async Task EnsureSuccessAsync(HttpResponseMessage response, string action, CancellationToken cancellationToken, string roles = UserRoles)
     {
         if (response.IsSuccessStatusCode)
         {
@@ -144,7 +173,7 @@ public sealed partial class KeycloakAdminClient(
         var advice = response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => "the service account token was rejected",
-            HttpStatusCode.Forbidden => $"the '{options.Value.ClientId}' service account lacks the realm-management roles view-users and manage-users",
+            HttpStatusCode.Forbidden => $"the '{options.Value.ClientId}' service account lacks the realm-management role(s) {roles}",
             _ => $"Keycloak answered {status}",
         };
         throw new KeycloakRequestException($"Keycloak refused to {action}: {advice}.", response.StatusCode);

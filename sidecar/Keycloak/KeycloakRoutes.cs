@@ -16,5 +16,15 @@ internal static class KeycloakRoutes
 
     public static string UserProfile(string realm) => $"admin/realms/{Escape(realm)}/users/profile";
 
+    /// <summary>
+    /// Admin events of users and components (key providers are components), oldest first from
+    /// <paramref name="fromMillis"/> on (inclusive; Keycloak 26.2+ takes epoch milliseconds), or with null the newest one.
+    /// </summary>
+    public static string AdminEvents(string realm, long? fromMillis, int first, int max) => fromMillis is { } from
+        ? $"admin/realms/{Escape(realm)}/admin-events?resourceTypes=USER&resourceTypes=COMPONENT&dateFrom={from}&direction=asc&first={first}&max={max}"
+        : $"admin/realms/{Escape(realm)}/admin-events?resourceTypes=USER&resourceTypes=COMPONENT&direction=desc&first=0&max=1";
+
+    public static string EventsConfig(string realm) => $"admin/realms/{Escape(realm)}/events/config";
+
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 }

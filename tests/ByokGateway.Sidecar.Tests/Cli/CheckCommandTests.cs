@@ -15,7 +15,7 @@ public sealed class CheckCommandTests
         var result = await RunAsync(keycloak.Url.ToString(), keycloak.Secret);
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var check in new[] { "encryption keys", "provider catalogue", "keycloak settings", "keycloak reachable", "service account", "read users", "unmanaged attribute policy" })
+        foreach (var check in new[] { "encryption keys", "provider catalogue", "keycloak settings", "keycloak reachable", "service account", "read users", "unmanaged attribute policy", "admin events" })
         {
             Assert.Contains($"ok    {check}:", result.StandardOutput, StringComparison.Ordinal);
         }
@@ -35,6 +35,24 @@ public sealed class CheckCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("FAIL  unmanaged attribute policy: the realm's policy is DISABLED", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("ADMIN_EDIT", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_RealmStoresNoAdminEvents_WarnsThatTheCacheDurationIsTheBoundWithoutFailing()
+    {
+        await using var keycloak = await KeycloakServer.StartAsync();
+        Assert.SkipUnless(keycloak.IsEmulator, "switches the realm's admin events off; run only against the emulator");
+        using (var off = await keycloak.RealmAdminSendAsync(HttpMethod.Put, $"admin/realms/{KeycloakServer.Realm}/events/config", new System.Text.Json.Nodes.JsonObject { ["adminEventsEnabled"] = false }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, off.StatusCode);
+        }
+
+        var result = await RunAsync(keycloak.Url.ToString(), keycloak.Secret);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("WARN  admin events: the realm does not store admin events", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("only after Cache:Duration (00:05:00)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("All checks passed (1 warning(s)).", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

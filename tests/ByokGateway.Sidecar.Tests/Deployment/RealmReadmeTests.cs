@@ -45,7 +45,7 @@ public sealed partial class RealmReadmeTests
         var roles = serviceAccount["clientRoles"]!["realm-management"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
 
         Assert.True(sidecar["serviceAccountsEnabled"]!.GetValue<bool>());
-        Assert.Equal(["view-users", "manage-users"], roles);
+        Assert.Equal(["view-users", "manage-users", "view-events"], roles);
         foreach (var role in roles)
         {
             Assert.Contains("--rolename " + role, Readme, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed class RealmExportTests
         var user = Assert.Single(Realm["users"]!.AsArray())!.AsObject();
         Assert.Equal("service-account-byok-sidecar", user["username"]!.GetValue<string>());
         Assert.Equal("byok-sidecar", user["serviceAccountClientId"]!.GetValue<string>());
-        Assert.Equal(["view-users", "manage-users"], Strings(user["clientRoles"]!["realm-management"]));
+        Assert.Equal(["view-users", "manage-users", "view-events"], Strings(user["clientRoles"]!["realm-management"]));
         Assert.Null(user["credentials"]);
     }
 

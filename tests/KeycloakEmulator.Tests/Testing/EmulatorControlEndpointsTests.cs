@@ -80,4 +80,98 @@ public sealed class EmulatorControlEndpointsTests
         Assert.Equal("x", claims["custom"]!.GetValue<string>());
         Assert.True(result.IsValid);
     }
+
+    [Fact]
+    public async Task RotateKeys_KeepingTheOldKey_NewKeySignsAndBothVerify()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        var before = await host.ServiceAccountTokenAsync();
+        var oldKid = Kid(before);
+
+        var rotation = await RotateAsync(host, removeOld: false);
+        var after = await host.ServiceAccountTokenAsync();
+        var jwks = await JwksKidsAsync(host);
+        using var adminWithOldToken = await host.SendAsync(HttpMethod.Get, $"/admin/realms/byok/users/{EmulatorHost.BobId}", before);
+
+        Assert.Equal(oldKid, rotation["previousKid"]!.GetValue<string>());
+        Assert.Equal(rotation["kid"]!.GetValue<string>(), Kid(after));
+        Assert.NotEqual(oldKid, Kid(after));
+        Assert.Equal([Kid(after), oldKid], jwks);
+        Assert.Empty(rotation["removedKids"]!.AsArray());
+        Assert.Equal(HttpStatusCode.OK, adminWithOldToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task RotateKeys_RemovingTheOldKey_OldKeyLeavesTheJwksAndItsTokensAreRefused()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        var before = await host.ServiceAccountTokenAsync();
+
+        var rotation = await RotateAsync(host, removeOld: true);
+        var jwks = await JwksKidsAsync(host);
+        using var adminWithOldToken = await host.SendAsync(HttpMethod.Get, $"/admin/realms/byok/users/{EmulatorHost.BobId}", before);
+        using var adminWithNewToken = await host.SendAsync(HttpMethod.Get, $"/admin/realms/byok/users/{EmulatorHost.BobId}", await host.ServiceAccountTokenAsync());
+
+        Assert.Equal([rotation["kid"]!.GetValue<string>()], jwks);
+        Assert.Equal([Kid(before)], rotation["removedKids"]!.AsArray().Select(k => k!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.Unauthorized, adminWithOldToken.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, adminWithNewToken.StatusCode);
+    }
+
+    [Fact]
+    public async Task RotateKeys_RecordsComponentAdminEventsAsAnAdminAddingAndDeletingAKeyProvider()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+
+        var rotation = await RotateAsync(host, removeOld: true);
+        using var response = await host.SendAsync(HttpMethod.Get, "/admin/realms/byok/admin-events?direction=asc", await host.ServiceAccountTokenAsync());
+        var events = (await EmulatorHost.ReadAsync(response)).AsArray().Select(e => e!.AsObject()).ToList();
+
+        Assert.Equal(2, events.Count);
+        Assert.Equal(("CREATE", "COMPONENT", $"components/{rotation["componentId"]!.GetValue<string>()}"), Describe(events[0]));
+        Assert.Equal("DELETE", events[1]["operationType"]!.GetValue<string>());
+        Assert.StartsWith("components/", events[1]["resourcePath"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotEqual(events[0]["resourcePath"]!.GetValue<string>(), events[1]["resourcePath"]!.GetValue<string>());
+        Assert.All(events, e => Assert.Equal("00000000-0000-4000-8000-00000000ad01", e["authDetails"]!["userId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Counters_JwksAndDiscoveryReads_AreCountedAndReset()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        await host.Client.GetStringAsync("/realms/byok/.well-known/openid-configuration", TestContext.Current.CancellationToken);
+        await JwksKidsAsync(host);
+        await JwksKidsAsync(host);
+
+        var counters = await EmulatorHost.ReadObjectAsync(await host.Client.GetAsync("/_emulator/counters", TestContext.Current.CancellationToken));
+        using var reset = await host.Client.PostAsync("/_emulator/counters/reset", null, TestContext.Current.CancellationToken);
+        var afterReset = await EmulatorHost.ReadObjectAsync(await host.Client.GetAsync("/_emulator/counters", TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, counters["jwksReads"]!.GetValue<int>());
+        Assert.Equal(1, counters["discoveryReads"]!.GetValue<int>());
+        Assert.Equal(0, afterReset["jwksReads"]!.GetValue<int>());
+    }
+
+    private static async Task<JsonObject> RotateAsync(EmulatorHost host, bool removeOld)
+    {
+        using var response = await host.SendAsync(HttpMethod.Post, "/_emulator/realms/byok/keys/rotate", null, new JsonObject { ["removeOld"] = removeOld });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await EmulatorHost.ReadObjectAsync(response);
+    }
+
+    private static async Task<List<string>> JwksKidsAsync(EmulatorHost host)
+    {
+        var jwks = JsonNode.Parse(await host.Client.GetStringAsync("/realms/byok/protocol/openid-connect/certs", TestContext.Current.CancellationToken))!;
+        return [.. jwks["keys"]!.AsArray().Select(k => k!["kid"]!.GetValue<string>())];
+    }
+
+    private static string Kid(string jwt)
+    {
+        var part = jwt.Split('.')[0].Replace('-', '+').Replace('_', '/');
+        part = part.PadRight(part.Length + ((4 - (part.Length % 4)) % 4), '=');
+        return JsonNode.Parse(Convert.FromBase64String(part))!["kid"]!.GetValue<string>();
+    }
+
+    private static (string, string, string) Describe(JsonObject e) =>
+        (e["operationType"]!.GetValue<string>(), e["resourceType"]!.GetValue<string>(), e["resourcePath"]!.GetValue<string>());
 }

@@ -48,7 +48,7 @@ internal sealed class AdminAuthenticator(RealmStore realms, SigningKeys keys, Ti
 
             // AdminAuth.hasAppRole: the user holds the role and the client's scope lets it through.
             var scopes = realm.DefaultScopesOf(client).Select(n => realm.ClientScopes.GetValueOrDefault(n)).OfType<ClientScopeDefinition>();
-            return new AdminIdentity(realm, user, TokenFactory.ScopedRoles(realm, client, user, scopes));
+            return new AdminIdentity(realm, client, user, TokenFactory.ScopedRoles(realm, client, user, scopes));
         }
     }
 }

@@ -34,6 +34,7 @@ internal static class AdminContext
         });
         admin.MapUsersEndpoints();
         admin.MapUserProfileEndpoints();
+        admin.MapAdminEventsEndpoints();
         return admin;
     }
 

@@ -6,9 +6,12 @@ namespace KeycloakEmulator.Admin;
 /// Who calls the Admin API and what they may do in the target realm (Keycloak's AdminAuth + RealmsPermissionEvaluator):
 /// realm-management roles of the token's own realm, or the master realm's <c>admin</c> role for every realm.
 /// </summary>
-internal sealed class AdminIdentity(RealmState tokenRealm, UserRecord user, HashSet<RoleRef> roles)
+internal sealed class AdminIdentity(RealmState tokenRealm, ClientDefinition client, UserRecord user, HashSet<RoleRef> roles)
 {
     public RealmState TokenRealm { get; } = tokenRealm;
+
+    /// <summary>The client the token was issued to (<c>azp</c>).</summary>
+    public ClientDefinition Client { get; } = client;
 
     public UserRecord User { get; } = user;
 
@@ -24,6 +27,11 @@ internal sealed class AdminIdentity(RealmState tokenRealm, UserRecord user, Hash
     public bool CanManageUsers(RealmState target) => Has(target, "manage-users");
 
     public bool CanManageRealm(RealmState target) => Has(target, "manage-realm");
+
+    /// <summary>RealmPermissions.canViewEvents: view-events or manage-events.</summary>
+    public bool CanViewEvents(RealmState target) => Has(target, "view-events", "manage-events");
+
+    public bool CanManageEvents(RealmState target) => Has(target, "manage-events");
 
     public bool CanImpersonate(RealmState target) => Has(target, "impersonation");
 

@@ -25,6 +25,9 @@ internal sealed class UserInput
 
     public (string Value, bool Temporary)? Password { get; private init; }
 
+    /// <summary>The body as sent: what an admin event keeps as its representation (when details are on).</summary>
+    public JsonObject Body { get; private init; } = [];
+
     public static async Task<UserInput?> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         JsonObject? body;
@@ -74,6 +77,7 @@ internal sealed class UserInput
             EmailVerified = body["emailVerified"]?.GetValue<bool>(),
             RequiredActions = body["requiredActions"] is JsonArray actions ? actions.Select(a => a!.ToString()).ToList() : null,
             Password = password,
+            Body = body,
         };
     }
 

@@ -56,8 +56,14 @@ internal static class UserProfileEndpoints
 
         lock (realm.Gate)
         {
-            realm.UserProfile = config;
-            return KeycloakErrors.Json(config.Raw.DeepClone());
+            // UserProfileResource.setAndGetConfiguration: an unchanged configuration is not stored again and records no event.
+            if (!JsonNode.DeepEquals(realm.UserProfile.Raw, config.Raw))
+            {
+                realm.UserProfile = config;
+                AdminEventRecorder.Record(context, realm, caller, "UPDATE", "USER_PROFILE", "users/profile", config.Raw);
+            }
+
+            return KeycloakErrors.Json(realm.UserProfile.Raw.DeepClone());
         }
     }
 

@@ -7,7 +7,7 @@ using KeycloakEmulator.Tokens;
 
 namespace KeycloakEmulator.Admin;
 
-/// <summary>The Admin REST API for users, with UsersResource/UserResource semantics of Keycloak 26.</summary>
+/// <summary>The Admin REST API for users, with UsersResource/UserResource semantics of Keycloak 26, including their admin events.</summary>
 internal static class UsersEndpoints
 {
     // Keycloak's built-in required actions; PUT replaces the user's set with the known ones it lists.
@@ -132,6 +132,7 @@ internal static class UsersEndpoints
 
             profile.ApplyTo(user, removeAttributes: input.Attributes is not null);
             ApplyRepresentation(user, input, isUpdate: true);
+            AdminEventRecorder.Record(context, realm, caller, "UPDATE", "USER", $"users/{id}", input.Body);
             return Results.NoContent();
         }
     }
@@ -170,6 +171,7 @@ internal static class UsersEndpoints
             profile.ApplyTo(user, removeAttributes: false);
             ApplyRepresentation(user, input, isUpdate: false);
             realm.Users[user.Id] = user;
+            AdminEventRecorder.Record(context, realm, caller, "CREATE", "USER", $"users/{user.Id}", input.Body);
             var location = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{user.Id}";
             return Results.Created(location, null);
         }
@@ -192,6 +194,7 @@ internal static class UsersEndpoints
 
             counters.UserWrite(id);
             realm.Users.Remove(id);
+            AdminEventRecorder.Record(context, realm, caller, "DELETE", "USER", $"users/{id}");
             return Results.NoContent();
         }
     }
@@ -241,6 +244,7 @@ internal static class UsersEndpoints
                 user.RequiredActions.Add("UPDATE_PASSWORD");
             }
 
+            AdminEventRecorder.Record(context, realm, caller, "ACTION", "USER", $"users/{id}/reset-password");
             return Results.NoContent();
         }
     }

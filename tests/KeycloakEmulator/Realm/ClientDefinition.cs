@@ -4,6 +4,9 @@ internal sealed class ClientDefinition(string clientId)
 {
     public string ClientId { get; } = clientId;
 
+    /// <summary>The internal id (what admin events name as <c>authDetails.clientId</c>); the export's <c>id</c> when it has one.</summary>
+    public string Id { get; set; } = Guid.NewGuid().ToString();
+
     public bool Enabled { get; set; } = true;
 
     public bool PublicClient { get; set; }

@@ -15,6 +15,11 @@ internal sealed class RealmFileLoader(PlaceholderResolver placeholders, TimeProv
         var json = Read(path);
         var name = json["realm"]?.GetValue<string>() ?? throw new EmulatorStartupException($"{path} has no \"realm\" name.");
         var realm = new RealmState(name);
+        if (json["id"]?.GetValue<string>() is { Length: > 0 } realmId)
+        {
+            realm.Id = realmId;
+        }
+
         var s = realm.Settings;
         s.Enabled = Bool(json, "enabled") ?? true;
         s.AccessTokenLifespan = Int(json, "accessTokenLifespan") ?? 300;
@@ -31,6 +36,17 @@ internal sealed class RealmFileLoader(PlaceholderResolver placeholders, TimeProv
         s.MaxFailureWaitSeconds = Int(json, "maxFailureWaitSeconds") ?? 900;
         s.MaxDeltaTimeSeconds = Int(json, "maxDeltaTimeSeconds") ?? 43200;
         s.PermanentLockout = Bool(json, "permanentLockout") ?? false;
+        s.EventsEnabled = Bool(json, "eventsEnabled") ?? false;
+        s.EventsExpiration = json["eventsExpiration"]?.GetValue<long>() ?? 0;
+        if (json["eventsListeners"] is JsonArray listeners)
+        {
+            s.EventsListeners.Clear();
+            s.EventsListeners.AddRange(Strings(listeners));
+        }
+
+        s.EnabledEventTypes.AddRange(Strings(json["enabledEventTypes"]));
+        s.AdminEventsEnabled = Bool(json, "adminEventsEnabled") ?? false;
+        s.AdminEventsDetailsEnabled = Bool(json, "adminEventsDetailsEnabled") ?? false;
 
         realm.DefaultRoleName = json["defaultRole"]?["name"]?.GetValue<string>() ?? $"default-roles-{name.ToLowerInvariant()}";
         LoadRoles(realm, json["roles"] as JsonObject);
@@ -170,6 +186,7 @@ internal sealed class RealmFileLoader(PlaceholderResolver placeholders, TimeProv
     {
         var definition = new ClientDefinition(client["clientId"]!.GetValue<string>())
         {
+            Id = client["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString(),
             Enabled = Bool(client, "enabled") ?? true,
             PublicClient = Bool(client, "publicClient") ?? false,
             BearerOnly = Bool(client, "bearerOnly") ?? false,

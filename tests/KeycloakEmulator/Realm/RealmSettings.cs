@@ -32,4 +32,18 @@ internal sealed class RealmSettings
     public int MaxDeltaTimeSeconds { get; set; } = 43200;
 
     public bool PermanentLockout { get; set; }
+
+    public bool EventsEnabled { get; set; }
+
+    public long EventsExpiration { get; set; }
+
+    public List<string> EventsListeners { get; } = ["jboss-logging"];
+
+    public List<string> EnabledEventTypes { get; } = [];
+
+    /// <summary>Admin events are stored only while this is on (AdminEventBuilder: no event store otherwise).</summary>
+    public bool AdminEventsEnabled { get; set; }
+
+    /// <summary>Whether stored admin events keep the request's representation.</summary>
+    public bool AdminEventsDetailsEnabled { get; set; }
 }

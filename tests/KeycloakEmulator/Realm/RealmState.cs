@@ -7,6 +7,9 @@ internal sealed class RealmState(string name)
 {
     public string Name { get; } = name;
 
+    /// <summary>The internal id (an admin event's <c>realmId</c>); the export's <c>id</c> when it has one.</summary>
+    public string Id { get; set; } = Guid.NewGuid().ToString();
+
     public object Gate { get; } = new();
 
     public RealmSettings Settings { get; } = new();
@@ -26,6 +29,9 @@ internal sealed class RealmState(string name)
     public Dictionary<string, UserRecord> Users { get; } = new(StringComparer.Ordinal);
 
     public UserProfileConfig UserProfile { get; set; } = UserProfileConfig.Default();
+
+    /// <summary>The realm's stored admin events, oldest first (only recorded while admin events are enabled).</summary>
+    public List<Admin.AdminEventRecord> AdminEvents { get; } = [];
 
     public UserRecord? FindByUsername(string username) =>
         Users.Values.FirstOrDefault(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using KeycloakEmulator.Admin;
 using KeycloakEmulator.Http;
 using KeycloakEmulator.Realm;
 using KeycloakEmulator.Tokens;
@@ -9,7 +10,7 @@ namespace KeycloakEmulator.Testing;
 
 /// <summary>
 /// Test-only controls, all under <c>/_emulator/</c> and never mixed into Keycloak's paths: request counters,
-/// fault injection, minting tokens with chosen defects, and approving device logins without a browser.
+/// fault injection, minting tokens with chosen defects, approving device logins without a browser, and rotating a realm's keys.
 /// </summary>
 internal static class EmulatorControlEndpoints
 {
@@ -28,6 +29,7 @@ internal static class EmulatorControlEndpoints
         control.MapPut("/faults", PutFaultsAsync);
         control.MapPost("/realms/{realm}/tokens", MintTokenAsync);
         control.MapPost("/realms/{realm}/device/approve", ApproveDeviceAsync);
+        control.MapPost("/realms/{realm}/keys/rotate", RotateKeysAsync);
         return app;
     }
 
@@ -187,6 +189,71 @@ internal static class EmulatorControlEndpoints
         }
 
         return KeycloakErrors.Json(new JsonObject { ["approved"] = true, ["user_code"] = authorization.UserCode, ["username"] = username });
+    }
+
+    /// <summary>
+    /// What an admin does in Realm settings → Keys → Providers: adds an rsa-generated provider whose key becomes the
+    /// active one, and (with <c>removeOld</c>) deletes the old provider so its key leaves the JWKS. Recorded as the
+    /// COMPONENT admin events Keycloak stores for it, made by the master realm's admin through admin-cli.
+    /// </summary>
+    private static async Task<IResult> RotateKeysAsync(string realm, HttpContext context, RealmStore realms, SigningKeys keys, TimeProvider time)
+    {
+        if (realms.Find(realm) is not { } state)
+        {
+            return KeycloakErrors.NotFound("Realm does not exist");
+        }
+
+        var text = await new StreamReader(context.Request.Body).ReadToEndAsync(context.RequestAborted);
+        JsonObject? body;
+        try
+        {
+            body = string.IsNullOrWhiteSpace(text) ? [] : JsonNode.Parse(text) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            body = null;
+        }
+
+        if (body is null)
+        {
+            return Problem("Body must be empty or a JSON object like {\"removeOld\":true}.");
+        }
+
+        var removeOld = body["removeOld"]?.GetValue<bool>() ?? false;
+        var previous = keys.For(realm).Active;
+        var (added, removed) = keys.For(realm).Rotate(removeOld);
+        var master = realms.Find(StockRealmContent.MasterRealm)!;
+        AdminEventAuthDetails admin;
+        lock (master.Gate)
+        {
+            var adminUser = master.Users.Values.First(u => u.RoleMappings.Contains(RoleRef.Realm(StockRealmContent.MasterAdminRole)));
+            admin = new AdminEventAuthDetails(master.Id, master.Clients["admin-cli"].Id, adminUser.Id, "127.0.0.1");
+        }
+
+        lock (state.Gate)
+        {
+            AdminEventRecorder.Record(time, state, admin, "CREATE", "COMPONENT", $"components/{added.ComponentId}", new JsonObject
+            {
+                ["name"] = "rsa-rotated",
+                ["providerId"] = "rsa-generated",
+                ["providerType"] = "org.keycloak.keys.KeyProvider",
+                ["parentId"] = state.Id,
+                ["config"] = new JsonObject { ["priority"] = new JsonArray("200"), ["keySize"] = new JsonArray("2048"), ["active"] = new JsonArray("true"), ["enabled"] = new JsonArray("true") },
+            });
+            foreach (var key in removed)
+            {
+                AdminEventRecorder.Record(time, state, admin, "DELETE", "COMPONENT", $"components/{key.ComponentId}");
+            }
+        }
+
+        return KeycloakErrors.Json(new JsonObject
+        {
+            ["kid"] = added.Kid,
+            ["componentId"] = added.ComponentId,
+            ["previousKid"] = previous.Kid,
+            ["removedKids"] = new JsonArray(removed.Select(k => (JsonNode)k.Kid).ToArray()),
+            ["publishedKids"] = new JsonArray(keys.For(realm).Published.Select(k => (JsonNode)k.Kid).ToArray()),
+        });
     }
 
     private static async Task<JsonObject?> ReadAsync(HttpContext context)

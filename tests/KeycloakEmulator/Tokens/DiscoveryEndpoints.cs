@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using KeycloakEmulator.Http;
 using KeycloakEmulator.Realm;
+using KeycloakEmulator.Testing;
 using Microsoft.Extensions.Options;
 
 namespace KeycloakEmulator.Tokens;
@@ -32,20 +33,21 @@ internal static class DiscoveryEndpoints
         return KeycloakErrors.Json(new JsonObject
         {
             ["realm"] = realm,
-            ["public_key"] = Convert.ToBase64String(key.Rsa.ExportSubjectPublicKeyInfo()),
+            ["public_key"] = Convert.ToBase64String(key.Active.Rsa.ExportSubjectPublicKeyInfo()),
             ["token-service"] = $"{frontend}/realms/{realm}/protocol/openid-connect",
             ["account-service"] = $"{frontend}/realms/{realm}/account",
             ["tokens-not-before"] = 0,
         });
     }
 
-    private static IResult Discovery(string realm, HttpContext context, RealmStore realms, IOptions<EmulatorOptions> options)
+    private static IResult Discovery(string realm, HttpContext context, RealmStore realms, IOptions<EmulatorOptions> options, RequestCounters counters)
     {
         if (realms.Find(realm) is not { } state)
         {
             return KeycloakErrors.NotFound("Realm does not exist");
         }
 
+        counters.DiscoveryRead();
         var issuer = FrontendUrl.Issuer(context, options.Value, realm);
         var oidc = issuer + "/protocol/openid-connect";
         static JsonArray Strings(params string[] values) => new(values.Select(v => (JsonNode)v).ToArray());
@@ -94,31 +96,33 @@ internal static class DiscoveryEndpoints
         });
     }
 
-    private static IResult Certs(string realm, RealmStore realms, SigningKeys keys)
+    private static IResult Certs(string realm, RealmStore realms, SigningKeys keys, RequestCounters counters)
     {
         if (realms.Find(realm) is null)
         {
             return KeycloakErrors.NotFound("Realm does not exist");
         }
 
-        var key = keys.For(realm);
-        var parameters = key.Rsa.ExportParameters(false);
-        return KeycloakErrors.Json(new JsonObject
+        counters.JwksRead();
+        // Keycloak publishes the enabled keys: the active one and passive ones (rotated out, still verifying).
+        var published = keys.For(realm).Published.Select(key =>
         {
-            ["keys"] = new JsonArray(new JsonObject
+            var parameters = key.Rsa.ExportParameters(false);
+            return (JsonNode)new JsonObject
             {
-                ["kid"] = key.RsaKid,
+                ["kid"] = key.Kid,
                 ["kty"] = "RSA",
                 ["alg"] = "RS256",
                 ["use"] = "sig",
                 ["x5c"] = new JsonArray(Certificate(realm, key)),
                 ["n"] = RealmKeys.Base64Url(parameters.Modulus!),
                 ["e"] = RealmKeys.Base64Url(parameters.Exponent!),
-            }),
+            };
         });
+        return KeycloakErrors.Json(new JsonObject { ["keys"] = new JsonArray(published.ToArray()) });
     }
 
-    private static string Certificate(string realm, RealmKeys key)
+    private static string Certificate(string realm, RsaSigningKey key)
     {
         var request = new CertificateRequest($"CN={realm}", key.Rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(10));

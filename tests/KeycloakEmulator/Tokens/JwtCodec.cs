@@ -8,15 +8,21 @@ namespace KeycloakEmulator.Tokens;
 /// <summary>Compact JWS: RS256 for access and ID tokens, HS512 for refresh tokens (as Keycloak signs them).</summary>
 internal static class JwtCodec
 {
-    public static string SignRs256(JsonObject payload, RealmKeys keys) =>
-        Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = keys.RsaKid }, payload,
-            data => keys.Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    public static string SignRs256(JsonObject payload, RealmKeys keys)
+    {
+        var key = keys.Active;
+        return Sign(new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = key.Kid }, payload,
+            data => key.Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
 
     public static string SignHs512(JsonObject payload, RealmKeys keys) =>
         Sign(new JsonObject { ["alg"] = "HS512", ["typ"] = "JWT", ["kid"] = keys.HmacKid }, payload,
             data => HMACSHA512.HashData(keys.HmacKey, data));
 
-    /// <summary>The payload when the signature is valid for <paramref name="keys"/> (RS256 or HS512 by header); otherwise null.</summary>
+    /// <summary>
+    /// The payload when the signature is valid for <paramref name="keys"/> (RS256 with the published key the header's
+    /// <c>kid</c> names, or HS512 by header); otherwise null. A token of a removed key no longer verifies.
+    /// </summary>
     public static JsonObject? Verify(string token, RealmKeys keys)
     {
         var parts = token.Split('.');
@@ -32,7 +38,8 @@ internal static class JwtCodec
             var signature = RealmKeys.FromBase64Url(parts[2]);
             var valid = header?["alg"]?.GetValue<string>() switch
             {
-                "RS256" => keys.Rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                "RS256" => keys.Find(header?["kid"]?.GetValue<string>()) is { } key
+                    && key.Rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
                 "HS512" => CryptographicOperations.FixedTimeEquals(HMACSHA512.HashData(keys.HmacKey, data), signature),
                 _ => false,
             };
