@@ -60,6 +60,9 @@ public static class UnifiedModelsApi
             return AccountProblem(record);
         }
 
+        // SDKs escape the id as one path segment (groq%2Fllama), which routing leaves escaped.
+        id = Uri.UnescapeDataString(id);
+
         // An id without a provider prefix is looked up where the rules would send it.
         var route = router.Route(id);
         var wanted = route is { Outcome: ModelRouteOutcome.Provider, PrefixLength: 0 } ? route.Provider!.Id + "/" + id : id;

@@ -100,12 +100,14 @@ public sealed class UnifiedModelsTests(UnifiedGateway gateway)
         Assert.Equal(before, (await Stack.Provider.RequestsAsync()).Count(r => r!["key"]?.GetValue<string>() == "pplx-user-key-0001"));
     }
 
-    [Fact]
-    public async Task Retrieve_ListedModel_AnswersLikeOpenAisRetrieve()
+    [Theory]
+    [InlineData("v1/models/groq/groq-model")]
+    [InlineData("v1/models/groq%2Fgroq-model")] // how the OpenAI SDKs send it: one escaped path segment
+    public async Task Retrieve_ListedModel_AnswersLikeOpenAisRetrieve(string path)
     {
         var (_, client) = await gateway.UserWithKeysAsync(("groq", UnifiedGateway.GroqKey));
 
-        using var response = await client.GetAsync("v1/models/groq/groq-model", TestContext.Current.CancellationToken);
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
 
         var model = (await response.AssertOkJsonAsync()).AsObject();
         Assert.Equal("groq/groq-model", model["id"]!.GetValue<string>());
