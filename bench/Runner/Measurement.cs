@@ -14,6 +14,12 @@ internal enum Target
 
     /// <summary>The sidecar (Release) with the emulator behind it.</summary>
     Sidecar,
+
+    /// <summary>
+    /// The same sidecar through its unified endpoint: <c>POST /v1/chat/completions</c> with
+    /// <c>"model": "openai/gpt-4o-mini"</c>, so the gateway reads the body for its model and cuts the prefix.
+    /// </summary>
+    SidecarUnified,
 }
 
 /// <summary>One wrk run of one configuration, with the CPU its server processes used meanwhile.</summary>

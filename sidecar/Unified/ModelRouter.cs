@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using ByokGateway.Providers;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +11,13 @@ namespace ByokGateway.Unified;
 /// </summary>
 public sealed class ModelRouter
 {
-    private readonly ProviderCatalog _catalog;
+    // Looked up by the span before the '/', so routing a call allocates no prefix string.
+    private readonly FrozenDictionary<string, Provider>.AlternateLookup<ReadOnlySpan<char>> _byPrefix;
     private readonly (ModelPattern Pattern, Provider Provider)[] _rules;
 
     public ModelRouter(ProviderCatalog catalog, IOptions<UnifiedOptions> options)
     {
-        _catalog = catalog;
+        _byPrefix = catalog.All.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         var rules = new List<(ModelPattern, Provider)>();
         foreach (var rule in options.Value.Rules)
         {
@@ -32,7 +34,7 @@ public sealed class ModelRouter
     internal ModelRoute Route(string model)
     {
         var slash = model.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0 && _catalog.TryGet(model[..slash], out var provider))
+        if (slash > 0 && _byPrefix.TryGetValue(model.AsSpan(0, slash), out var provider))
         {
             return slash == model.Length - 1
                 ? new ModelRoute(ModelRouteOutcome.EmptyModel, provider, slash + 1, null)

@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using ByokGateway.Auth;
 using ByokGateway.Keycloak;
 using ByokGateway.Providers;
@@ -30,9 +27,6 @@ public sealed partial class UnifiedRoutingStep(
     ILogger<UnifiedRoutingStep> logger) : IProxyPipelineStep
 {
     public const string ProviderHeader = "X-Byok-Provider";
-
-    // Only what JSON requires is escaped in a re-encoded model name (non-ASCII stays as it was).
-    private static readonly JsonSerializerOptions ModelJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate continuation)
     {
@@ -141,7 +135,7 @@ public sealed partial class UnifiedRoutingStep(
             throw new InvalidOperationException($"The proxy has no route or cluster for provider '{provider.Id}'.");
         }
 
-        var body = Splice(prefix, scan, model, provider, route.PrefixLength, request.Body);
+        var body = ModelRewrite.Splice(prefix, scan, provider, route.PrefixLength, request.Body);
         request.Body = body;
         if (request.ContentLength is { } length)
         {
@@ -154,48 +148,6 @@ public sealed partial class UnifiedRoutingStep(
         context.Response.Headers[ProviderHeader] = provider.Id;
         LogRouted(logger, userId, provider.Id, prefix.Length);
         return body;
-    }
-
-    /// <summary>
-    /// Cuts the provider prefix out of the model value. It is almost always written literally, so
-    /// its bytes are simply left out and the rest of the value stays as the client wrote it; a
-    /// prefix written with JSON escapes gets the whole value re-encoded.
-    /// </summary>
-    private static SplicedRequestBody Splice(BodyPrefix prefix, ModelScan scan, string model, Provider provider, int prefixLength, Stream rest)
-    {
-        if (prefixLength == 0)
-        {
-            return new SplicedRequestBody(prefix, scan.TokenStart, scan.TokenStart, ReadOnlyMemory<byte>.Empty, rest);
-        }
-
-        var valueStart = scan.TokenStart + 1;
-        Span<byte> written = stackalloc byte[prefixLength];
-        if (prefix.CopyTo(valueStart, valueStart + prefixLength, written) == prefixLength && IsLiteralPrefix(written, provider.Id))
-        {
-            return new SplicedRequestBody(prefix, valueStart, valueStart + prefixLength, ReadOnlyMemory<byte>.Empty, rest);
-        }
-
-        var replacement = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(model[prefixLength..], ModelJson));
-        return new SplicedRequestBody(prefix, scan.TokenStart, scan.TokenEnd, replacement, rest);
-    }
-
-    private static bool IsLiteralPrefix(ReadOnlySpan<byte> written, string id)
-    {
-        if (written.Length != id.Length + 1 || written[^1] != (byte)'/')
-        {
-            return false;
-        }
-
-        // Provider ids are ASCII (lower-case letters, digits, '-').
-        for (var i = 0; i < id.Length; i++)
-        {
-            if (written[i] != id[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool IsCompressed(HttpRequest request) =>
