@@ -45,6 +45,7 @@ try
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseMethodAllowlist();
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
