@@ -77,8 +77,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Request failed with {ExceptionType}: {Reason}")]
     private static partial void LogFailure(ILogger logger, string exceptionType, string reason, Exception exception);
 
-    // Kestrel's reason names the protocol fault ("Bad chunk size data"), never header values:
-    // those are refused while parsing the head, before any of the application runs.
+    // The reason is a body fault as Kestrel names it ("Bad chunk size data."). A malformed head,
+    // whose text could carry header values, is refused by Kestrel before the application runs
+    // and never comes here.
     [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Request refused with {StatusCode}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int statusCode, string reason);
 }
