@@ -20,7 +20,7 @@ public sealed class RequestHeaderAllowlist
     /// <summary>Headers the official SDKs of the catalogue's providers send, and provider API options.</summary>
     public static readonly string[] ProviderHeaders =
     [
-        "x-goog-api-client", "x-server-timeout", // Google Gen AI SDKs (the rest of x-goog-* is Google front-end identity)
+        "x-goog-api-client", "x-server-timeout", // Google Gen AI SDKs; not all of x-goog-*: Google's identity-aware proxy puts the signed-in user there
         "x-client-name", // Cohere
         "x-use-cache", "x-wait-for-model", "x-hf-bill-to", // Hugging Face inference options and billing
         "HTTP-Referer", "X-Title", // OpenRouter app attribution

@@ -107,6 +107,20 @@ public sealed class MalformedRequestTests(MalformedRequestTests.Gateway gateway)
         await AssertRefusedAsync(p => Latin1($"CONNECT api.openai.com:443 HTTP/1.1\r\nHost: api.openai.com:443\r\nAuthorization: Bearer {p.Token}\r\nConnection: close\r\n\r\n"));
 
     [Theory]
+    [InlineData("PUT", "api/v1/byok/keys/add", 405)]
+    [InlineData("GET", "api/v1/byok/keys/add", 405)]
+    [InlineData("PATCH", "api/v1/byok/stats", 405)]
+    [InlineData("POST", "api/v1/byok/providers", 405)]
+    [InlineData("GET", "no/such/thing", 404)]
+    [InlineData("POST", "nosuchprovider/v1/chat/completions", 404)]
+    public async Task Request_NoEndpointForMethodOrPath_Returns4xxProblemSayingWhatToDo(string method, string path, int status)
+    {
+        var problem = await AssertRefusedAsync(p => Latin1(p.Head(method, path, "Content-Length: 0")));
+
+        Assert.Equal(status, problem!["status"]!.GetValue<int>());
+    }
+
+    [Theory]
     [MemberData(nameof(AddKeyRows))]
     public async Task AddKey_MalformedBody_Returns4xxNamingTheFieldAndStoresNothing(string malformation, bool chunked)
     {
