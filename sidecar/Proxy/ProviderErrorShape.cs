@@ -28,7 +28,9 @@ public static class ProviderErrorShape
                 StatusCodes.Status401Unauthorized => "authentication_error",
                 StatusCodes.Status403Forbidden => "permission_error",
                 StatusCodes.Status404NotFound => "not_found_error",
+                StatusCodes.Status413PayloadTooLarge => "request_too_large",
                 StatusCodes.Status429TooManyRequests => "rate_limit_error",
+                >= 400 and < 500 => "invalid_request_error",
                 _ => "api_error",
             },
         };
