@@ -51,6 +51,7 @@ try
 
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseMethodAllowlist();
     app.UseManagementPort();
     app.UseCors();
     app.UseAuthentication();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ByokGateway.Hosting;
@@ -52,6 +53,28 @@ public static class ApiProblems
     public static ProblemHttpResult AccountDisabled() => Forbidden(AccountDisabledDetail);
 
     public static ProblemHttpResult AccountNotFound() => Forbidden(AccountNotFoundDetail);
+
+    /// <summary>
+    /// The request's body could not be read (Kestrel's <c>BadHttpRequestException</c>: a broken
+    /// chunked encoding, fewer bytes than its Content-Length, a body over the limit, too slow):
+    /// the client's fault, so neither the gateway nor a provider is blamed.
+    /// </summary>
+    public static ProblemHttpResult UnreadableBody(int status, long? maxBodyBytes) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => Problem(status, "Request body too large", maxBodyBytes is { } max
+            ? $"The request body is larger than the {max.ToString("N0", CultureInfo.InvariantCulture)} bytes accepted here; send a smaller one."
+            : "The request body is larger than accepted here; send a smaller one."),
+        StatusCodes.Status408RequestTimeout => Problem(status, "Request body too slow",
+            "The request body arrived too slowly and was abandoned; send the request again."),
+        _ => Problem(status is >= 400 and < 500 ? status : StatusCodes.Status400BadRequest, "Malformed request body",
+            "The request body could not be read: it is malformed (for example a broken chunked encoding, or fewer bytes than its Content-Length). Fix the client and send the request again."),
+    };
+
+    public static ProblemHttpResult MethodNotAllowed(string detail) =>
+        Problem(StatusCodes.Status405MethodNotAllowed, "Method not allowed", detail);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", detail);
 
     public const string KeycloakUnavailableTitle = "Keycloak unavailable";
 

@@ -1,17 +1,29 @@
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ByokGateway.Hosting;
 
 /// <summary>
-/// Turns exceptions into problem details in one place. Known failures get a status and advice;
-/// anything else is a 500 whose body says nothing about the exception (it is logged instead).
+/// Turns exceptions into problem details in one place. Requests the client got wrong keep the 4xx
+/// Kestrel chose; known failures get a status and advice; anything else is a 500 whose body says
+/// nothing about the exception (it is logged instead).
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // A request the client got wrong, found while reading its body: Kestrel says which 4xx.
+        // Not a failure of the gateway, so no error and no stack trace in the log.
+        if (ExceptionChain.Find<BadHttpRequestException>(exception) is { } badRequest)
+        {
+            LogRefused(logger, badRequest.StatusCode, badRequest.Message);
+            var maxBody = httpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            var refusal = ApiProblems.UnreadableBody(badRequest.StatusCode, maxBody).ProblemDetails;
+            return await WriteAsync(httpContext, exception, refusal.Status!.Value, refusal.Title!, refusal.Detail!);
+        }
+
         var (status, title, detail) = Classify(exception);
 
         if (status == StatusCodes.Status500InternalServerError || exception is KeycloakRequestException or AttributesNotStoredException)
@@ -20,6 +32,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             LogFailure(logger, exception.GetType().Name, exception.Message, exception);
         }
 
+        return await WriteAsync(httpContext, exception, status, title, detail);
+    }
+
+    private async ValueTask<bool> WriteAsync(HttpContext httpContext, Exception exception, int status, string title, string detail)
+    {
         httpContext.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -64,4 +81,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Request failed with {ExceptionType}: {Reason}")]
     private static partial void LogFailure(ILogger logger, string exceptionType, string reason, Exception exception);
+
+    // The reason is a body fault as Kestrel names it ("Bad chunk size data."). A malformed head,
+    // whose text could carry header values, is refused by Kestrel before the application runs
+    // and never comes here.
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Request refused with {StatusCode}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, int statusCode, string reason);
 }

@@ -7,6 +7,7 @@ using ByokGateway.Keycloak;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Security;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -244,8 +245,25 @@ public static class ByokApi
     private static ProblemHttpResult UnknownProvider(string provider) =>
         ApiProblems.BadRequest($"Unknown provider '{Truncate(provider)}'. GET /api/v1/byok/providers lists the supported ones.");
 
+    /// <summary>The largest request body the API reads; larger ones are refused with 413.</summary>
+    public const long MaxBodyBytes = 64 * 1024;
+
     private static async Task<(JsonElement? Body, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        // A body without Content-Type is read as JSON, so clients that never sent one keep working;
+        // a body that says it is something else is refused rather than guessed at.
+        if (request.ContentType is not null && !request.HasJsonContentType())
+        {
+            return (null, ApiProblems.UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json."));
+        }
+
+        // A key, a label and an endpoint fit in a few KB. Kestrel enforces the limit while the
+        // body is read (413 through the exception handler), whether it is announced or chunked.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
         try
         {
             var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
@@ -283,7 +301,16 @@ public static class ByokApi
                 return null;
             }
 
-            return value.GetString();
+            try
+            {
+                return value.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid JSON syntax, but no text: invalid UTF-8 bytes or an escaped lone surrogate ("\ud800").
+                Fail(field, $"'{field}' is not valid text: it contains invalid UTF-8 or an unpaired surrogate escape such as \\ud800.");
+                return null;
+            }
         }
 
         var providerId = ReadString("provider", required: true);

@@ -82,6 +82,17 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
             return Task.CompletedTask; // the client went away; nobody is listening
         }
 
+        context.Response.Headers.Remove(KeySourceHeader);
+
+        // Whose fault it was decides the answer: a body the client broke (bad chunking, over the
+        // size limit, too slow) is the client's 4xx, with the status YARP took from Kestrel;
+        // only what went wrong on the provider's side is a 502/504 naming the provider.
+        if (failure.Error is ForwarderError.RequestBodyClient)
+        {
+            var clientFault = context.Response.StatusCode is >= 400 and < 500 ? context.Response.StatusCode : StatusCodes.Status400BadRequest;
+            return ApiProblems.UnreadableBody(clientFault, context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize).ExecuteAsync(context);
+        }
+
         var refused = ExceptionChain.Find<OutboundGuardException>(failure.Exception) is not null;
         var (status, title, detail) = failure.Error switch
         {
@@ -89,10 +100,12 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
                 "Your custom endpoint resolves to an address the gateway may not reach (loopback, private or link-local network)."),
             ForwarderError.RequestTimedOut => (StatusCodes.Status504GatewayTimeout, "Upstream timeout",
                 $"{provider.Name} did not answer in time. Try again; if it keeps happening, the request may be too large for the provider."),
+            // The gateway failed to build the outgoing request: nothing was sent, so not the provider's doing.
+            ForwarderError.RequestCreation => (StatusCodes.Status500InternalServerError, "Request not forwarded",
+                $"The gateway could not prepare this request for {provider.Name}, so nothing was sent. Contact the operator if it persists."),
             _ => (StatusCodes.Status502BadGateway, "Upstream unreachable",
                 $"The gateway could not reach {provider.Name}. Try again shortly."),
         };
-        context.Response.Headers.Remove(KeySourceHeader);
         return ApiProblems.Problem(status, title, detail).ExecuteAsync(context);
     }
 

@@ -1,38 +1,44 @@
-using ByokGateway.Auth;
+using ByokGateway.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Transforms;
 
 namespace ByokGateway.Proxy;
 
 /// <summary>
-/// Replaces the caller's credentials with the resolved provider key. Every header that may carry
-/// the caller's token, and cookies, are removed before the provider's own auth header is set; for
-/// user endpoints the destination becomes the user's stored base URL.
+/// Builds the provider's request headers: only the caller's headers the allowlist names are
+/// copied (YARP's copy of all of them is off for provider routes), then the provider's own auth
+/// header is set from the resolved key. The caller's token, cookies and address therefore never
+/// reach a provider, under any header name. For user endpoints the destination becomes the
+/// user's stored base URL.
 /// </summary>
-public sealed class KeySwapTransform(bool forwardClientAddress) : RequestTransform
+public sealed class KeySwapTransform(RequestHeaderAllowlist allowlist) : RequestTransform
 {
-    // Headers a front proxy may have added with the caller's address.
-    private static readonly string[] ClientAddressHeaders = ["X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "Forwarded", "X-Real-IP"];
-
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
-        var resolved = context.HttpContext.Features.Get<ResolvedKey>()
+        var http = context.HttpContext;
+        var resolved = http.Features.Get<ResolvedKey>()
             ?? throw new InvalidOperationException("KeySwapTransform ran without a resolved key; KeyResolutionMiddleware must run first.");
 
-        // The outgoing headers are copies of the incoming ones (this is the only request transform
-        // besides the path), so only headers the caller sent need removing: looking them up in
-        // Kestrel's header collection is much cheaper than removing from HttpRequestMessage.
-        var incoming = context.HttpContext.Request.Headers;
-        foreach (var header in CallerCredentials.Headers)
+        // A body announced larger than accepted is refused before the provider sees anything (YARP
+        // does not forward once a transform has answered). One that grows past the limit while it
+        // streams ends as 413 too, from KeyResolutionMiddleware, but the provider saw its start.
+        var incoming = http.Request.Headers;
+        if (http.Request.ContentLength is { } length
+            && http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } max && length > max)
         {
-            RemoveIfSent(context, incoming, header);
+            http.Response.Headers.Remove(KeyResolutionMiddleware.KeySourceHeader);
+            return new ValueTask(ApiProblems.UnreadableBody(StatusCodes.Status413PayloadTooLarge, max).ExecuteAsync(http));
         }
 
-        RemoveIfSent(context, incoming, "Cookie");
-        if (!forwardClientAddress)
+        // A request with both framings is read as chunked; the Content-Length must not travel on
+        // (request smuggling, RFC 9112 section 6.3), as YARP's own copy does.
+        var chunked = incoming.ContainsKey(HeaderNames.TransferEncoding);
+        foreach (var (name, value) in incoming)
         {
-            foreach (var header in ClientAddressHeaders)
+            if (allowlist.Allows(name) && !(chunked && name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)))
             {
-                RemoveIfSent(context, incoming, header);
+                AddHeader(context, name, value);
             }
         }
 
@@ -40,7 +46,7 @@ public sealed class KeySwapTransform(bool forwardClientAddress) : RequestTransfo
         foreach (var (name, value) in provider.Headers)
         {
             // SDKs send their own API version headers; the catalogue's value is only a default.
-            if (!context.HttpContext.Request.Headers.ContainsKey(name))
+            if (!(incoming.ContainsKey(name) && allowlist.Allows(name)))
             {
                 AddHeader(context, name, value);
             }
@@ -55,13 +61,5 @@ public sealed class KeySwapTransform(bool forwardClientAddress) : RequestTransfo
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private static void RemoveIfSent(RequestTransformContext context, IHeaderDictionary incoming, string header)
-    {
-        if (incoming.ContainsKey(header))
-        {
-            RemoveHeader(context, header);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -10,6 +11,7 @@ public static class ProxyExtensions
         where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ProxyOptions>, ProxyOptionsValidator>();
         builder.Services.AddSingleton<SystemKeys>();
         builder.Services.AddSingleton<KeyResolver>();
         builder.Services.AddSingleton<ProxyMetrics>();

@@ -21,8 +21,17 @@ public sealed class ProxyOptions
     public List<string> SystemKeyTiers { get; set; } = [];
 
     /// <summary>
-    /// Forward the caller's address to providers (X-Forwarded-For and friends). Off by default:
-    /// providers learn nothing about end users from the gateway.
+    /// Send the caller's address to providers, as one header: <c>X-Forwarded-For</c> with the
+    /// chain the caller sent plus the address the gateway saw. Off by default: providers learn
+    /// nothing about end users from the gateway. No other address header (<c>X-Real-IP</c>,
+    /// <c>CF-Connecting-IP</c>, <c>Forwarded</c>, <c>Via</c>, ...) is forwarded either way.
     /// </summary>
     public bool ForwardClientAddress { get; set; }
+
+    /// <summary>
+    /// Request headers forwarded to providers besides <see cref="RequestHeaderAllowlist"/>'s
+    /// built-in list; an entry ending in <c>*</c> is a prefix (<c>x-litellm-*</c>). Headers
+    /// with credentials or client addresses are refused at start-up.
+    /// </summary>
+    public List<string> AdditionalRequestHeaders { get; set; } = [];
 }

@@ -78,8 +78,8 @@ public sealed partial class UnifiedRoutingStep(
         catch (BadHttpRequestException e)
         {
             // Kestrel refused the body (too large, broken chunking, too slow): the client's fault.
-            await RefuseAsync(context, userId, "unreadable_body", Hosting.ApiProblems.Problem(e.StatusCode, "Unreadable request body",
-                "The request body could not be read completely (too large, malformed chunked encoding, or sent too slowly); nothing was forwarded."));
+            var max = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            await RefuseAsync(context, userId, "unreadable_body", Hosting.ApiProblems.UnreadableBody(e.StatusCode, max));
             return null;
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)

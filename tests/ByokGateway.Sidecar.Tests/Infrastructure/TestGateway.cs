@@ -62,6 +62,8 @@ public sealed class TestGateway : IAsyncDisposable
             ["OutboundGuard:AllowHttp"] = "true",
             ["OutboundGuard:AllowPrivateNetworks"] = "true",
             ["Serilog:MinimumLevel:Default"] = "Verbose",
+            // The fake provider's test controls (x-fake-gate) are headers no real provider takes.
+            ["Proxy:AdditionalRequestHeaders:0"] = "x-fake-*",
         };
         foreach (var id in new[] { "openai", "anthropic", "huggingface", "cohere", "together", "perplexity", "groq", "openrouter", "gemini", "mistral", "deepseek" })
         {

@@ -172,5 +172,26 @@ public sealed class UnifiedRefusalTests(UnifiedGateway gateway)
         Assert.Equal(before, await gateway.UpstreamCountAsync());
     }
 
+    [Theory]
+    [InlineData("Transfer-Encoding: chunked", "zz\r\n{}\r\n0\r\n\r\n", 400)]
+    [InlineData("Transfer-Encoding: chunked", "5\r\n{\"mod\r\nZZ\r\n", 400)]
+    [InlineData("Content-Length: 100000000", "", 413)]
+    public async Task Chat_BodyKestrelRefuses_Returns4xxProblemAndForwardsNothing(string framing, string body, int status)
+    {
+        var (user, _) = await gateway.UserWithKeysAsync(("groq", UnifiedGateway.GroqKey));
+        var before = await gateway.UpstreamCountAsync();
+        var request = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {Stack.Sidecar.Url.Authority}\r\nAuthorization: Bearer {await user.TokenAsync()}\r\n"
+            + $"Content-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n{body}";
+
+        var response = await RawHttp.SendAsync(Stack.Sidecar.Url, request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        var problem = JsonNode.Parse(response.Body)!;
+        Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()));
+        Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!["message"]!.GetValue<string>());
+        Assert.Equal(before, await gateway.UpstreamCountAsync());
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 }
