@@ -54,7 +54,6 @@ try
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
-    app.UseRateLimiter();
 
     app.MapHealth();
     app.MapObservability();
