@@ -56,7 +56,6 @@ try
     app.UseCors();
     app.UseAuthentication();
     app.UseAuthorization();
-    app.UseRateLimiter();
 
     app.MapHealth();
     app.MapObservability();

@@ -68,6 +68,12 @@ public sealed partial class AdminEventsFollower(
 
                 backoff = settings.PollInterval;
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host stops, also when it failed to start (then it never calls StopAsync, and a
+                // cancellation escaping here would be logged as a crash of the follower).
+                return;
+            }
             catch (KeycloakUnavailableException e)
             {
                 if (!failing)

@@ -13,6 +13,19 @@ public sealed partial class AttributePolicyCheck(KeycloakAdminClient keycloak, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await CheckAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host stops, also when it failed to start (then it never calls StopAsync, and a
+            // cancellation escaping here would be logged as a crash of the check).
+        }
+    }
+
+    private async Task CheckAsync(CancellationToken stoppingToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             try

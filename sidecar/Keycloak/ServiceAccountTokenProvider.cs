@@ -9,14 +9,17 @@ namespace ByokGateway.Keycloak;
 /// The sidecar's own access token (client-credentials grant of <c>byok-sidecar</c>), cached until
 /// 30 seconds before it expires and refreshed by one caller at a time.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The SemaphoreSlim's wait handle is never used, so it holds nothing to dispose; see the field.")]
 public sealed partial class ServiceAccountTokenProvider(
     HttpClient http,
     IOptions<KeycloakOptions> options,
     TimeProvider time,
-    ILogger<ServiceAccountTokenProvider> logger) : IDisposable
+    ILogger<ServiceAccountTokenProvider> logger)
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromSeconds(30);
 
+    // Never disposed: a SemaphoreSlim whose wait handle is not used holds nothing to release, and
+    // disposing it at shutdown made a refresh still in flight (a background check) fail on Release.
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile CachedToken? _current;
 
@@ -100,8 +103,6 @@ public sealed partial class ServiceAccountTokenProvider(
             return new CachedToken(body.AccessToken, time.GetUtcNow() + lifetime - margin);
         }
     }
-
-    public void Dispose() => _refresh.Dispose();
 
     private sealed record CachedToken(string Value, DateTimeOffset RefreshAt);
 

@@ -55,23 +55,6 @@ public static class KeysExtensions
             .ConfigurePrimaryHttpMessageHandler(services => services.GetRequiredService<OutboundGuard>().CreateHandler());
 
         builder.Services.AddSingleton<KeyRateLimits>();
-
-        // The management API takes its permits itself (KeyRateLimits); this keeps any limiter of
-        // the request pipeline answering with the same 429 problem, type and Retry-After included.
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                await ApiProblems.TooManyRequests("Too many requests in a short time; wait a minute and try again.")
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
         return builder;
     }
 }

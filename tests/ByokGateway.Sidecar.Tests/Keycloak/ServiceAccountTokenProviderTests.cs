@@ -34,7 +34,7 @@ public sealed class ServiceAccountTokenProviderTests : IAsyncLifetime
     public async Task GetToken_ManyConcurrentCallers_RequestOneToken()
     {
         Assert.SkipUnless(Keycloak.IsEmulator, "counts token requests with the emulator's counters");
-        using var provider = Provider();
+        var provider = Provider();
         var before = await TokenRequestsAsync();
 
         var tokens = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => provider.GetTokenAsync(CancellationToken.None).AsTask()));
@@ -47,7 +47,7 @@ public sealed class ServiceAccountTokenProviderTests : IAsyncLifetime
     public async Task GetToken_UntilThirtySecondsBeforeExpiry_ReusesTheToken_ThenRefreshes()
     {
         Assert.SkipUnless(Keycloak.IsEmulator, "counts token requests with the emulator's counters");
-        using var provider = Provider();
+        var provider = Provider();
         var first = await provider.GetTokenAsync(CancellationToken.None);
         var before = await TokenRequestsAsync();
         var lifetime = TimeSpan.FromSeconds(Lifetime(first));
@@ -65,7 +65,7 @@ public sealed class ServiceAccountTokenProviderTests : IAsyncLifetime
     public async Task Invalidate_CurrentToken_NextCallFetchesAnother()
     {
         Assert.SkipUnless(Keycloak.IsEmulator, "counts token requests with the emulator's counters");
-        using var provider = Provider();
+        var provider = Provider();
         var first = await provider.GetTokenAsync(CancellationToken.None);
         var before = await TokenRequestsAsync();
 
@@ -80,7 +80,7 @@ public sealed class ServiceAccountTokenProviderTests : IAsyncLifetime
     [Fact]
     public async Task GetToken_WrongSecret_ThrowsRequestExceptionNamingTheSetting()
     {
-        using var provider = Provider("wrong-secret");
+        var provider = Provider("wrong-secret");
 
         var error = await Assert.ThrowsAsync<KeycloakRequestException>(() => provider.GetTokenAsync(CancellationToken.None).AsTask());
 
