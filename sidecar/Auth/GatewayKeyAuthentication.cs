@@ -30,8 +30,9 @@ public static class GatewayKeyAuthentication
     public static bool IsGatewayKeyPrincipal(ClaimsPrincipal user) =>
         string.Equals(user.Identity?.AuthenticationType, AuthenticationType, StringComparison.Ordinal);
 
-    public static ClaimsPrincipal Principal(string userId, string keyId) =>
-        new(new ClaimsIdentity([new Claim("sub", userId), new Claim(KeyIdClaim, keyId)], AuthenticationType, "sub", null));
+    /// <summary>The identity of calls made with gateway key <paramref name="keyId"/> of the user.</summary>
+    public static ClaimsIdentity Identity(string userId, string keyId) =>
+        new([new Claim("sub", userId), new Claim(KeyIdClaim, keyId)], AuthenticationType, "sub", null);
 
     /// <summary>The message-received step for a gateway key: success with its principal, or a failure the challenge turns into problem details.</summary>
     public static async Task AuthenticateAsync(MessageReceivedContext context)

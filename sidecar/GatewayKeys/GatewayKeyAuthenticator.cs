@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using ByokGateway.Auth;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
@@ -10,20 +9,30 @@ namespace ByokGateway.GatewayKeys;
 
 /// <summary>
 /// Checks a gateway key on the request path. The form (prefix, length, checksum) is checked
-/// without I/O, so a mistyped or truncated key never reaches Keycloak; a well-formed key costs one
-/// lookup of the user's record in the cache (the same lookup key resolution makes right after),
-/// one SHA-256 and constant-time comparisons: about what a remembered JWT costs. An unknown user
-/// is cached as such too, so retrying a made-up key reads Keycloak at most once per cache period.
+/// without I/O, so a mistyped or truncated key never reaches Keycloak. A well-formed key is looked
+/// up in the user's cached record (the lookup key resolution makes right after) and its secret's
+/// SHA-256 compared in constant time; a key that matched once is remembered by its text
+/// (<see cref="VerifiedGatewayKeys"/>), so later calls cost a dictionary lookup and the record
+/// check: about what a remembered JWT costs. An unknown user is cached as such too, so retrying
+/// a made-up key reads Keycloak at most once per cache period.
 /// </summary>
 public sealed partial class GatewayKeyAuthenticator(
     KeyStore store,
+    VerifiedGatewayKeys verified,
     GatewayKeyUsage usage,
     TimeProvider time,
     ILogger<GatewayKeyAuthenticator> logger)
 {
     public async ValueTask<(ClaimsPrincipal? Principal, ProblemHttpResult? Problem)> AuthenticateAsync(string token, CancellationToken cancellationToken)
     {
-        if (!GatewayKeyFormat.TryParse(token, out var userId, out var secretHash))
+        // A remembered key was decoded and matched before: its entry says where, and with which hash.
+        string userId;
+        SecretHash secretHash = default;
+        if (verified.TryGet(token, out var remembered))
+        {
+            userId = remembered.UserId;
+        }
+        else if (!GatewayKeyFormat.TryParse(token, out userId, out secretHash))
         {
             LogRefused(logger, "malformed", null);
             return (null, ApiProblems.Unauthorized(
@@ -43,8 +52,14 @@ public sealed partial class GatewayKeyAuthenticator(
 
         // Unknown user, revoked key or wrong secret all read the same, so the answer tells
         // nothing about which users exist.
-        if (record is null || Find(record, secretHash) is not { } key)
+        var key = record is null ? null : remembered is not null ? FindRemembered(record, remembered) : Find(record, secretHash);
+        if (key is null)
         {
+            if (remembered is not null)
+            {
+                verified.Remove(token);
+            }
+
             LogRefused(logger, "unknown", userId);
             return (null, ApiProblems.Unauthorized(
                 "The gateway key is not valid: it was revoked, or it is not a key of this gateway. Create a new one on the 'API keys' page of your Keycloak account."));
@@ -53,19 +68,21 @@ public sealed partial class GatewayKeyAuthenticator(
         var now = time.GetUtcNow();
         if (now >= key.Expires)
         {
+            verified.Remove(token);
             LogRefused(logger, "expired", userId);
             return (null, ApiProblems.Unauthorized(
                 $"The gateway key '{key.Name}' expired on {ByokAttributes.FormatDate(key.Expires)}. Create a new one on the 'API keys' page of your Keycloak account."));
         }
 
-        if (!record.Enabled)
+        if (!record!.Enabled)
         {
             LogRefused(logger, "disabled", userId);
             return (null, ApiProblems.Forbidden("Your Keycloak account is disabled, so its gateway keys do not work. Ask an administrator."));
         }
 
         usage.Record(userId, key, now);
-        return (GatewayKeyAuthentication.Principal(userId, key.Id), null);
+        remembered ??= verified.Add(token, userId, key.Id, key.SecretHash);
+        return (new ClaimsPrincipal(remembered.Identity), null);
     }
 
     private static StoredGatewayKey? Find(ByokRecord record, SecretHash secretHash)
@@ -74,6 +91,21 @@ public sealed partial class GatewayKeyAuthenticator(
         for (var i = 0; i < keys.Count; i++)
         {
             if (CryptographicOperations.FixedTimeEquals(keys[i].SecretHash, secretHash))
+            {
+                return keys[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static StoredGatewayKey? FindRemembered(ByokRecord record, VerifiedGatewayKey remembered)
+    {
+        var keys = record.GatewayKeys;
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.Equals(keys[i].Id, remembered.KeyId, StringComparison.Ordinal)
+                && CryptographicOperations.FixedTimeEquals(keys[i].SecretHash, remembered.SecretHash))
             {
                 return keys[i];
             }

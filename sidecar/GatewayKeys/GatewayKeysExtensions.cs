@@ -11,6 +11,7 @@ public static class GatewayKeysExtensions
     {
         builder.Services.AddOptions<GatewayKeysOptions>().BindConfiguration(GatewayKeysOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<GatewayKeyUsage>();
+        builder.Services.AddSingleton<VerifiedGatewayKeys>();
         builder.Services.AddSingleton<GatewayKeyAuthenticator>();
         builder.Services.AddHostedService<GatewayKeyUsageWriter>();
         return builder;
