@@ -42,7 +42,10 @@ public sealed partial class GatewayKeyAuthenticator(
         ByokRecord? record;
         try
         {
-            record = await store.GetAsync(userId, cancellationToken);
+            if (!store.TryGetCached(userId, out record))
+            {
+                record = await store.GetAsync(userId, cancellationToken);
+            }
         }
         catch (KeycloakUnavailableException)
         {
