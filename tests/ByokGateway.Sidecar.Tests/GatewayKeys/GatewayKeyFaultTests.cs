@@ -172,6 +172,26 @@ public sealed class GatewayKeyFaultTests : IAsyncLifetime
         Assert.Equal(forwarded + 1, (await stack.Provider.RequestsAsync()).Count);
     }
 
+    [Fact]
+    public async Task Chat_KeyRemovedInKeycloakAndCachedRecordPastItsDuration_Returns401()
+    {
+        // The key's check takes the record from memory only while it is fresh: an administrator
+        // who deletes the attribute in Keycloak (no invalidation reaches the gateway) is obeyed
+        // once the cache duration is over.
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?> { ["Cache:Duration"] = "00:00:01" });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var tokenClient = stack.Sidecar.Client(await user.TokenAsync());
+        var created = await tokenClient.NewGatewayKeyAsync();
+        using var client = stack.Sidecar.GatewayKeyClient(created.Token());
+        await ChatSucceedsAndLastUsedIsWrittenAsync(stack, client, user);
+        await stack.Keycloak.SetAttributesAsync(user.Id, new Dictionary<string, string?> { ["byok_gk_" + created.Id()] = null });
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken); // the entry expires
+
+        using var response = await client.SendAsync(ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id), TestContext.Current.CancellationToken);
+
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     /// <summary>
     /// One successful call, then waits until its <c>last_used</c> day is in Keycloak and calls again,
     /// so the record cached afterwards is current and no write is pending that could race the test.
