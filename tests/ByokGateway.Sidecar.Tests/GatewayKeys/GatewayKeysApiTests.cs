@@ -167,6 +167,22 @@ public sealed class GatewayKeysApiTests(SharedGateway shared)
     }
 
     [Fact]
+    public async Task Create_UserDisabledSinceTheTokenWasIssued_Returns403AndStoresNothing()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("starter");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        var representation = await Stack.Keycloak.GetUserAsync(user.Id);
+        representation["enabled"] = false;
+        await Stack.Keycloak.PutUserAsync(user.Id, representation);
+
+        using var response = await client.CreateGatewayKeyAsync("after disabling");
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("disabled", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await Stack.Keycloak.GetUserAsync(user.Id))["attributes"]?.AsObject() ?? [], a => a.Key.StartsWith("byok_gk_", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Revoke_ExistingKey_RemovesItFromKeycloakAndTheList()
     {
         var user = await Stack.Keycloak.CreateUserAsync("starter");
