@@ -2,6 +2,7 @@ using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
+using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
@@ -43,6 +44,7 @@ try
     builder.AddByokAuth();
     builder.AddAdminEvents();
     builder.AddByokApi();
+    builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
 
     var app = builder.Build();
@@ -58,6 +60,7 @@ try
     app.MapHealth();
     app.MapObservability();
     app.MapByokApi();
+    app.MapGatewayKeys();
     app.MapKeySwapProxy();
 
     await app.RunAsync();

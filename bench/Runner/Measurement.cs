@@ -14,6 +14,9 @@ internal enum Target
 
     /// <summary>The sidecar (Release) with the emulator behind it.</summary>
     Sidecar,
+
+    /// <summary>The same sidecar process, the same user and key, authenticated with a gateway key instead of the token.</summary>
+    SidecarGatewayKey,
 }
 
 /// <summary>One wrk run of one configuration, with the CPU its server processes used meanwhile.</summary>

@@ -50,6 +50,7 @@ internal static class Program
             // sidecar's API, the record cached by a first proxied request.
             var token = await stack.MintTokenAsync(Stack.BenchUser, TimeSpan.FromHours(2));
             await stack.StoreKeyAsync(token);
+            var gatewayKey = await stack.CreateGatewayKeyAsync(token);
             var script = Path.Combine(options.Repo, "bench", "wrk", "chat.lua");
             var configurations = new Dictionary<Target, (Uri Url, string Authorization, ChildProcess Server)>
             {
@@ -57,17 +58,18 @@ internal static class Program
                 [Target.Nginx] = (new Uri(stack.NginxProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxProcess),
                 [Target.NginxNoLog] = (new Uri(stack.NginxNoLogProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxNoLogProcess),
                 [Target.Sidecar] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
+                [Target.SidecarGatewayKey] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + gatewayKey, stack.SidecarProcess),
             };
             foreach (var (target, configuration) in configurations)
             {
                 var (status, source) = await stack.ChatAsync(configuration.Url, configuration.Authorization);
-                if (status != HttpStatusCode.OK || (target == Target.Sidecar && source != "byok"))
+                if (status != HttpStatusCode.OK || (target is Target.Sidecar or Target.SidecarGatewayKey && source != "byok"))
                 {
                     throw new InvalidOperationException($"{Report.Name(target)} answered {(int)status} (key source {source ?? "none"}) before the run; the setup is broken.");
                 }
             }
 
-            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run); warming up {options.WarmupSeconds} s each, the sidecar {SidecarWarmupSeconds(options)} s");
+            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run), gateway key created; warming up {options.WarmupSeconds} s each, the sidecar {SidecarWarmupSeconds(options)} s");
             var warmups = new List<Measurement>();
             foreach (var (target, configuration) in configurations)
             {
@@ -142,7 +144,7 @@ internal static class Program
         var upstream = stack.UpstreamProcess.CpuTime() - upstreamBefore;
         long? events = target switch
         {
-            Target.Sidecar => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
+            Target.Sidecar or Target.SidecarGatewayKey => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
             Target.Nginx => ChildProcess.CountAndTruncateLines(stack.NginxAccessLog, "POST /openai/v1/chat/completions"),
             _ => null,
         };

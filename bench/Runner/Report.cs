@@ -39,11 +39,21 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
             $"{Median(added):0.000} ms (rounds: {string.Join(", ", added.Select(a => a.ToString("0.000", Invariant)))})",
             added.Count > 0 && Median(added) <= 0.3));
 
-        var sidecarRuns = runs.Concat(warmups).Where(r => r.Target == Target.Sidecar).ToList();
+        var gatewayKeyCpu = PerRound(high, (sidecar, gatewayKey, _) => gatewayKey.ServerCpuMicrosecondsPerRequest / sidecar.ServerCpuMicrosecondsPerRequest, Target.SidecarGatewayKey);
+        if (gatewayKeyCpu.Count > 0)
+        {
+            // A gateway key must cost no more than a remembered token; 5 % is the runs' noise on this machine.
+            targets.Add(new TargetCheck(
+                $"sidecar CPU per request at {high} connections with a gateway key <= 105 % of that with a token",
+                $"{Median(gatewayKeyCpu) * 100:0.0} % (rounds: {string.Join(", ", gatewayKeyCpu.Select(r => (r * 100).ToString("0.0", Invariant)))})",
+                Median(gatewayKeyCpu) <= 1.05));
+        }
+
+        var sidecarRuns = runs.Concat(warmups).Where(r => r.Target is Target.Sidecar or Target.SidecarGatewayKey).ToList();
         var non2xx = sidecarRuns.Sum(r => r.Wrk.Errors.Status);
         var socket = sidecarRuns.Sum(r => r.Wrk.Errors.Socket);
         targets.Add(new TargetCheck(
-            "zero non-2xx responses and zero socket errors (sidecar, warm-up included)",
+            "zero non-2xx responses and zero socket errors (sidecar with token and gateway key, warm-up included)",
             $"{non2xx} non-2xx, {socket} socket errors in {sidecarRuns.Sum(r => r.Wrk.Requests):N0} requests",
             non2xx == 0 && socket == 0));
 
@@ -99,7 +109,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 $"{connections} connections: sidecar/nginx throughput {Median(ratio) * 100:0.0} %, sidecar/nginx-nolog {Median(ratioNoLog) * 100:0.0} %, added median latency over direct {Median(added):0.000} ms");
         }
 
-        var logged = runs.Where(r => r.Target == Target.Sidecar && r.LogEvents is not null).ToList();
+        var logged = runs.Where(r => r.Target is Target.Sidecar or Target.SidecarGatewayKey && r.LogEvents is not null).ToList();
         if (logged.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
@@ -152,6 +162,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 ["sidecar_over_nginx_throughput"] = Round(Median(PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond)), 4),
                 ["sidecar_over_nginx_nolog_throughput"] = Round(Median(PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond, Target.NginxNoLog)), 4),
                 ["added_median_latency_over_direct_ms"] = Round(Median(PerRound(connections, (s, _, d) => (s.Wrk.Latency.P50 - d.Wrk.Latency.P50) / 1000.0)), 3),
+                ["gateway_key_over_token_cpu_per_request"] = Round(Median(PerRound(connections, (s, g, _) => g.ServerCpuMicrosecondsPerRequest / s.ServerCpuMicrosecondsPerRequest, Target.SidecarGatewayKey)), 4),
             };
         }
 
@@ -199,6 +210,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         Target.Direct => "direct",
         Target.Nginx => "nginx",
         Target.NginxNoLog => "nginx-nolog",
+        Target.SidecarGatewayKey => "sidecar-gk",
         _ => "sidecar",
     };
 
