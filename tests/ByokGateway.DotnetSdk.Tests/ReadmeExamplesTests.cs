@@ -1,0 +1,69 @@
+using ByokGateway.Tests.Infrastructure;
+
+namespace ByokGateway.DotnetSdk.Tests;
+
+/// <summary>
+/// The README example reads the process environment and writes to the console, so its tests run
+/// alone (xunit runs such a collection after, not beside, the parallel ones).
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class ProcessWideState;
+
+/// <summary>
+/// Runs the README's .NET recipe (<see cref="ReadmeExamples"/>) with only the two environment
+/// variables it reads; ToolsReadmeTests checks that the README shows this very code.
+/// </summary>
+[Collection(nameof(ProcessWideState))]
+public sealed class ReadmeExamplesTests(SharedGateway shared)
+{
+    private TestGateway Stack => shared.Stack;
+
+    [Fact]
+    public async Task RunAsync_GatewayUrlAndKeycloakToken_PrintsBothRepliesServedWithUsersKeys()
+    {
+        var user = await SdkUser.CreateAsync(Stack);
+
+        var output = await RunWithEnvironmentAsync(user.ApiKey);
+
+        Assert.Equal("fake: Say hello\nfake: Say hello\n", output.ReplaceLineEndings("\n"));
+        await AssertServedWithUsersKeysAsync(user.ApiKey);
+    }
+
+    private async Task<string> RunWithEnvironmentAsync(string key)
+    {
+        // Alone in the process: the fake's log then holds only this run's calls.
+        await Stack.Provider.ClearRequestsAsync();
+        var console = Console.Out;
+        using var captured = new StringWriter();
+        Environment.SetEnvironmentVariable("GATEWAY_URL", Stack.Sidecar.Url.ToString().TrimEnd('/'));
+        Environment.SetEnvironmentVariable("BYOK_KEY", key);
+        Console.SetOut(captured);
+        try
+        {
+            await ReadmeExamples.RunAsync();
+        }
+        finally
+        {
+            Console.SetOut(console);
+            Environment.SetEnvironmentVariable("GATEWAY_URL", null);
+            Environment.SetEnvironmentVariable("BYOK_KEY", null);
+        }
+
+        return captured.ToString();
+    }
+
+    /// <summary>The README's prompt is the bare "Say hello" (other tests add their user's id), one call per SDK.</summary>
+    private async Task AssertServedWithUsersKeysAsync(string credential)
+    {
+        var requests = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject())
+            .Where(r => r["body"]?.GetValue<string>() is { } body && body.Contains("\"Say hello\"", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(["/v1/chat/completions", "/v1/messages"], requests.Select(r => r["path"]!.GetValue<string>()));
+        Assert.True(SdkUser.OpenAiKey == requests[0]["key"]?.GetValue<string>(), "the OpenAI call was not served with the user's own key");
+        Assert.True(SdkUser.AnthropicKey == requests[1]["key"]?.GetValue<string>(), "the Anthropic call was not served with the user's own key");
+        foreach (var request in requests)
+        {
+            SecretAssert.Absent(request.ToJsonString(), credential, "the README example's credential", "What the provider received");
+        }
+    }
+}
