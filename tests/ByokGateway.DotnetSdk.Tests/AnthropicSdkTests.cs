@@ -7,17 +7,19 @@ namespace ByokGateway.DotnetSdk.Tests;
 
 /// <summary>
 /// The official Anthropic .NET SDK (NuGet <c>Anthropic</c>), unchanged, through the gateway:
-/// base URL <c>&lt;gateway&gt;/anthropic</c>, the user's credential as API key (sent as <c>x-api-key</c>).
+/// base URL <c>&lt;gateway&gt;/anthropic</c>, the user's Keycloak token or gateway key as API key (sent as <c>x-api-key</c>).
 /// </summary>
 public sealed class AnthropicSdkTests(SharedGateway shared)
 {
     private const string Model = "claude-haiku-4-5";
     private TestGateway Stack => shared.Stack;
 
-    [Fact]
-    public async Task MessagesCreate_KeycloakTokenAsApiKey_AnswersWithReplyServedWithUsersKey()
+    [Theory]
+    [InlineData(Credential.KeycloakToken)]
+    [InlineData(Credential.GatewayKey)]
+    public async Task MessagesCreate_UsersCredentialAsApiKey_AnswersWithReplyServedWithUsersKey(Credential credential)
     {
-        var user = await SdkUser.CreateAsync(Stack);
+        var user = await SdkUser.CreateAsync(Stack, credential);
         using var client = Client(user.ApiKey);
 
         var message = await client.Messages.Create(Request(user), TestContext.Current.CancellationToken);
@@ -30,10 +32,12 @@ public sealed class AnthropicSdkTests(SharedGateway shared)
         Assert.Equal("x-api-key", request["keyHeader"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task MessagesCreateStreaming_KeycloakTokenAsApiKey_StreamsReplyServedWithUsersKey()
+    [Theory]
+    [InlineData(Credential.KeycloakToken)]
+    [InlineData(Credential.GatewayKey)]
+    public async Task MessagesCreateStreaming_UsersCredentialAsApiKey_StreamsReplyServedWithUsersKey(Credential credential)
     {
-        var user = await SdkUser.CreateAsync(Stack);
+        var user = await SdkUser.CreateAsync(Stack, credential);
         using var client = Client(user.ApiKey);
         var text = new StringBuilder();
         var deltas = 0;

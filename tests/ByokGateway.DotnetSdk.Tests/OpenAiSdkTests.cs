@@ -8,17 +8,19 @@ namespace ByokGateway.DotnetSdk.Tests;
 
 /// <summary>
 /// The official OpenAI .NET SDK (NuGet <c>OpenAI</c>), unchanged, through the gateway: endpoint
-/// <c>&lt;gateway&gt;/openai/v1</c>, the user's credential as API key (sent as <c>Authorization: Bearer</c>).
+/// <c>&lt;gateway&gt;/openai/v1</c>, the user's Keycloak token or gateway key as API key (sent as <c>Authorization: Bearer</c>).
 /// </summary>
 public sealed class OpenAiSdkTests(SharedGateway shared)
 {
     private const string Model = "gpt-5.4-mini";
     private TestGateway Stack => shared.Stack;
 
-    [Fact]
-    public async Task CompleteChat_KeycloakTokenAsApiKey_AnswersWithReplyServedWithUsersKey()
+    [Theory]
+    [InlineData(Credential.KeycloakToken)]
+    [InlineData(Credential.GatewayKey)]
+    public async Task CompleteChat_UsersCredentialAsApiKey_AnswersWithReplyServedWithUsersKey(Credential credential)
     {
-        var user = await SdkUser.CreateAsync(Stack);
+        var user = await SdkUser.CreateAsync(Stack, credential);
 
         ClientResult<ChatCompletion> result = await Client(user.ApiKey).CompleteChatAsync(
             [new UserChatMessage(user.Prompt)], cancellationToken: TestContext.Current.CancellationToken);
@@ -31,10 +33,12 @@ public sealed class OpenAiSdkTests(SharedGateway shared)
         await user.AssertForwardedAsync(Stack, "/v1/chat/completions", SdkUser.OpenAiKey);
     }
 
-    [Fact]
-    public async Task CompleteChatStreaming_KeycloakTokenAsApiKey_StreamsReplyServedWithUsersKey()
+    [Theory]
+    [InlineData(Credential.KeycloakToken)]
+    [InlineData(Credential.GatewayKey)]
+    public async Task CompleteChatStreaming_UsersCredentialAsApiKey_StreamsReplyServedWithUsersKey(Credential credential)
     {
-        var user = await SdkUser.CreateAsync(Stack);
+        var user = await SdkUser.CreateAsync(Stack, credential);
         var text = new StringBuilder();
         var updates = 0;
         ChatFinishReason? finish = null;

@@ -4,7 +4,7 @@ namespace ByokGateway.DotnetSdk.Tests;
 
 /// <summary>
 /// The README example reads the process environment and writes to the console, so its tests run
-/// alone (xunit runs such a collection after, not beside, the parallel ones).
+/// one at a time (and nothing else in this assembly reads GATEWAY_URL, BYOK_KEY or the console).
 /// </summary>
 [CollectionDefinition(DisableParallelization = true)]
 public sealed class ProcessWideState;
@@ -18,21 +18,23 @@ public sealed class ReadmeExamplesTests(SharedGateway shared)
 {
     private TestGateway Stack => shared.Stack;
 
-    [Fact]
-    public async Task RunAsync_GatewayUrlAndKeycloakToken_PrintsBothRepliesServedWithUsersKeys()
+    [Theory]
+    [InlineData(Credential.GatewayKey)]
+    [InlineData(Credential.KeycloakToken)]
+    public async Task RunAsync_GatewayUrlAndUsersCredential_PrintsBothRepliesServedWithUsersKeys(Credential credential)
     {
-        var user = await SdkUser.CreateAsync(Stack);
+        var user = await SdkUser.CreateAsync(Stack, credential);
+
+        var before = (await Stack.Provider.RequestsAsync()).Count;
 
         var output = await RunWithEnvironmentAsync(user.ApiKey);
 
         Assert.Equal("fake: Say hello\nfake: Say hello\n", output.ReplaceLineEndings("\n"));
-        await AssertServedWithUsersKeysAsync(user.ApiKey);
+        await AssertServedWithUsersKeysAsync(before, user.ApiKey);
     }
 
     private async Task<string> RunWithEnvironmentAsync(string key)
     {
-        // Alone in the process: the fake's log then holds only this run's calls.
-        await Stack.Provider.ClearRequestsAsync();
         var console = Console.Out;
         using var captured = new StringWriter();
         Environment.SetEnvironmentVariable("GATEWAY_URL", Stack.Sidecar.Url.ToString().TrimEnd('/'));
@@ -52,10 +54,10 @@ public sealed class ReadmeExamplesTests(SharedGateway shared)
         return captured.ToString();
     }
 
-    /// <summary>The README's prompt is the bare "Say hello" (other tests add their user's id), one call per SDK.</summary>
-    private async Task AssertServedWithUsersKeysAsync(string credential)
+    /// <summary>The README's prompt is the bare "Say hello" (other tests add their user's id), one call per SDK since <paramref name="before"/>.</summary>
+    private async Task AssertServedWithUsersKeysAsync(int before, string credential)
     {
-        var requests = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject())
+        var requests = (await Stack.Provider.RequestsAsync()).Skip(before).Select(r => r!.AsObject())
             .Where(r => r["body"]?.GetValue<string>() is { } body && body.Contains("\"Say hello\"", StringComparison.Ordinal))
             .ToList();
         Assert.Equal(["/v1/chat/completions", "/v1/messages"], requests.Select(r => r["path"]!.GetValue<string>()));
