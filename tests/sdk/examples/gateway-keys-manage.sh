@@ -3,5 +3,5 @@
 set -eu
 
 # List your keys (previews only), then revoke one by its id: it stops working at once.
-curl -sS --fail-with-body "$GATEWAY_URL/api/v1/byok/tokens" -H "Authorization: Bearer $BYOK_TOKEN"
-curl -sS --fail-with-body -X DELETE "$GATEWAY_URL/api/v1/byok/tokens/$KEY_ID" -H "Authorization: Bearer $BYOK_TOKEN"
+curl -sS -w '\n' --fail-with-body "$GATEWAY_URL/api/v1/byok/tokens" -H "Authorization: Bearer $BYOK_TOKEN"
+curl -sS -w '\n' --fail-with-body -X DELETE "$GATEWAY_URL/api/v1/byok/tokens/$KEY_ID" -H "Authorization: Bearer $BYOK_TOKEN"
