@@ -117,7 +117,7 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
             Snippets
           </Text>
           {targets.length > 1 && target && (
-            <FormGroup label="OpenAI-compatible provider for the OpenAI, curl, environment and Open WebUI snippets" fieldId="byok-connect-target">
+            <FormGroup label="Provider for the OpenAI-compatible snippets" fieldId="byok-connect-target">
               <FormSelect
                 id="byok-connect-target"
                 value={target.id}
@@ -172,7 +172,7 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
 };
 
 const EndpointTable = ({ endpoints, testId }: { endpoints: ProviderEndpoint[]; testId: string }) => (
-  <Table aria-label="Base URLs" variant="compact" data-testid={testId} className="byok-endpoints">
+  <Table aria-label="Base URLs" variant="compact" data-testid={testId} className="byok-table byok-endpoints">
     <Thead>
       <Tr>
         <Th>Provider</Th>
@@ -184,15 +184,17 @@ const EndpointTable = ({ endpoints, testId }: { endpoints: ProviderEndpoint[]; t
       {endpoints.map((endpoint) => (
         <Tr key={endpoint.provider} data-provider={endpoint.provider}>
           <Td dataLabel="Provider">
-            {endpoint.name}
-            {endpoint.ownKey && (
-              <>
-                {" "}
-                <Label color="blue" isCompact>
-                  your key
-                </Label>
-              </>
-            )}
+            <div>
+              {endpoint.name}
+              {endpoint.ownKey && (
+                <>
+                  {" "}
+                  <Label color="blue" isCompact>
+                    your key
+                  </Label>
+                </>
+              )}
+            </div>
           </Td>
           <Td dataLabel="Base URL" modifier="breakWord">
             <code data-testid="base-url">{endpoint.baseUrl}</code>

@@ -1,7 +1,7 @@
 import { Button, Label } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import type { GatewayKey } from "../api/types";
-import { formatApiDate, isPast } from "../utils/formatDate";
+import { formatApiDay, isPast } from "../utils/formatDate";
 
 type GatewayKeysTableProps = {
   keys: GatewayKey[];
@@ -12,7 +12,7 @@ type GatewayKeysTableProps = {
 
 /** The user's gateway keys by name and preview, each with Revoke. */
 export const GatewayKeysTable = ({ keys, onRevoke, locale, now }: GatewayKeysTableProps) => (
-  <Table aria-label="Your gateway keys" variant="compact" data-testid="gateway-keys-table">
+  <Table aria-label="Your gateway keys" variant="compact" data-testid="gateway-keys-table" className="byok-table">
     <Thead>
       <Tr>
         <Th>Name</Th>
@@ -32,17 +32,23 @@ export const GatewayKeysTable = ({ keys, onRevoke, locale, now }: GatewayKeysTab
           <Td dataLabel="Key" modifier="nowrap">
             <code>{key.token_preview}</code>
           </Td>
-          <Td dataLabel="Created">{formatApiDate(key.created, locale)}</Td>
-          <Td dataLabel="Expires">
+          <Td dataLabel="Created" modifier="nowrap">
+            {formatApiDay(key.created, locale)}
+          </Td>
+          <Td dataLabel="Expires" modifier="nowrap">
             {isPast(key.expires, now) ? (
-              <Label color="red" data-status="expired">
-                Expired
-              </Label>
+              <div>
+                <Label color="red" isCompact data-status="expired">
+                  Expired
+                </Label>
+              </div>
             ) : (
-              formatApiDate(key.expires, locale)
+              formatApiDay(key.expires, locale)
             )}
           </Td>
-          <Td dataLabel="Last used">{key.last_used ? formatApiDate(key.last_used, locale) : "Never"}</Td>
+          <Td dataLabel="Last used" modifier="nowrap">
+            {key.last_used ? formatApiDay(key.last_used, locale) : "Never"}
+          </Td>
           <Td isActionCell>
             <Button
               variant="secondary"

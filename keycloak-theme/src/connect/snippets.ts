@@ -37,7 +37,7 @@ function openAiPython(target: OpenAiTarget, key: string): string {
 
 client = OpenAI(
     base_url=${literal(target.baseUrl)},
-    api_key=${literal(key)},  # your gateway key
+    api_key=${literal(key)},
 )
 reply = client.chat.completions.create(
     model=${literal(target.exampleModel)},
@@ -52,7 +52,7 @@ function openAiNode(target: OpenAiTarget, key: string): string {
 
 const client = new OpenAI({
   baseURL: ${literal(target.baseUrl)},
-  apiKey: ${literal(key)}, // your gateway key
+  apiKey: ${literal(key)},
 });
 const reply = await client.chat.completions.create({
   model: ${literal(target.exampleModel)},
@@ -67,7 +67,7 @@ function anthropicPython(baseUrl: string, key: string): string {
 
 client = Anthropic(
     base_url=${literal(baseUrl)},
-    api_key=${literal(key)},  # your gateway key
+    api_key=${literal(key)},
 )
 message = client.messages.create(
     model=${literal(ANTHROPIC_MODEL)},
@@ -132,14 +132,14 @@ export function buildSnippets({ openai, anthropicBaseUrl, apiKey }: SnippetInput
     snippets.push(
       {
         id: "openai-python",
-        title: "OpenAI Python",
-        hint: "pip install openai",
+        title: "Python",
+        hint: "OpenAI SDK for Python (pip install openai).",
         code: openAiPython(openai, key),
       },
       {
         id: "openai-node",
-        title: "OpenAI Node",
-        hint: "npm install openai (an ES module: save as .mjs)",
+        title: "Node.js",
+        hint: "OpenAI SDK for Node.js (npm install openai); an ES module, save it as .mjs.",
         code: openAiNode(openai, key),
       },
     );
@@ -147,8 +147,8 @@ export function buildSnippets({ openai, anthropicBaseUrl, apiKey }: SnippetInput
   if (anthropicBaseUrl) {
     snippets.push({
       id: "anthropic-python",
-      title: "Anthropic Python",
-      hint: "pip install anthropic",
+      title: "Anthropic",
+      hint: "Anthropic SDK for Python (pip install anthropic).",
       code: anthropicPython(anthropicBaseUrl, key),
     });
   }
@@ -157,7 +157,7 @@ export function buildSnippets({ openai, anthropicBaseUrl, apiKey }: SnippetInput
       { id: "curl", title: "curl", hint: "Any shell with curl.", code: curl(openai, anthropicBaseUrl, key) },
       {
         id: "env",
-        title: "Environment",
+        title: "Env vars",
         hint: "The OpenAI and Anthropic SDKs (and tools built on them) read these variables.",
         code: environment(openai, anthropicBaseUrl, key),
       },

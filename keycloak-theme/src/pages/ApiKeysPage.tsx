@@ -23,9 +23,10 @@ import { createByokClient, type ByokClient, type TokenProvider } from "../api/by
 import type { CreatedGatewayKey, StoredKey } from "../api/types";
 import { AddKeyForm } from "../components/AddKeyForm";
 import { ConnectToolPanel } from "../components/ConnectToolPanel";
+import { CreateGatewayKeyPanel } from "../components/CreateGatewayKeyPanel";
 import { DeleteKeyModal } from "../components/DeleteKeyModal";
 import { ErrorAlert } from "../components/ErrorAlert";
-import { GatewayKeysPanel } from "../components/GatewayKeysPanel";
+import { GatewayKeysList } from "../components/GatewayKeysList";
 import { KeysTable } from "../components/KeysTable";
 import { ProvidersTable } from "../components/ProvidersTable";
 import { TierNotice, byokAllowed } from "../components/TierNotice";
@@ -224,16 +225,16 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
 
           <StackItem>
             <Grid hasGutter>
-              <GridItem xl={6}>
+              <GridItem xl={5}>
                 <Card isFlat isFullHeight>
-                  <CardTitle component="h2">Gateway keys</CardTitle>
+                  <CardTitle component="h2">Create a gateway key</CardTitle>
                   <CardBody>
-                    <GatewayKeysPanel
-                      keys={gatewayKeys}
-                      // When the whole service fails the alert above already says so, with Retry.
-                      hideLoadError={loadError !== undefined}
+                    <CreateGatewayKeyPanel
                       created={createdKey}
-                      onCreated={setCreatedKey}
+                      onCreated={(created) => {
+                        setCreatedKey(created);
+                        gatewayKeys.reload();
+                      }}
                       onForget={forgetCreatedKey}
                       onSignIn={onSignIn}
                       locale={locale}
@@ -241,7 +242,7 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
                   </CardBody>
                 </Card>
               </GridItem>
-              <GridItem xl={6}>
+              <GridItem xl={7}>
                 <Card isFlat isFullHeight>
                   <CardTitle component="h2">Connect a tool</CardTitle>
                   <CardBody>
@@ -260,6 +261,25 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
                 </Card>
               </GridItem>
             </Grid>
+          </StackItem>
+
+          <StackItem>
+            <Card isFlat>
+              <CardTitle component="h2">Your gateway keys</CardTitle>
+              <CardBody>
+                <GatewayKeysList
+                  keys={gatewayKeys}
+                  onRevoked={(id) => {
+                    // A revoked key must not stay on screen or in the snippets.
+                    if (createdKey?.id === id) forgetCreatedKey();
+                  }}
+                  // When the whole service fails the alert above already says so, with Retry.
+                  hideLoadError={loadError !== undefined}
+                  onSignIn={onSignIn}
+                  locale={locale}
+                />
+              </CardBody>
+            </Card>
           </StackItem>
 
           <StackItem>

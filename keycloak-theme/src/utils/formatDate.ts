@@ -43,6 +43,25 @@ export function formatApiDate(value: string | null | undefined, locale?: string)
   }
 }
 
+/** Only the day of an API timestamp (gateway key dates), in the user's time zone. */
+export function formatApiDay(value: string | null | undefined, locale?: string): string {
+  if (!value) {
+    return "—";
+  }
+  if (DAY_ONLY.test(value.trim())) {
+    return formatApiDate(value, locale);
+  }
+  const date = parseApiDate(value);
+  if (!date) {
+    return value;
+  }
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
 /** Whether an API timestamp lies in the past (an expired gateway key); false when unparsable. */
 export function isPast(value: string | null | undefined, now: Date = new Date()): boolean {
   const date = value ? parseApiDate(value) : undefined;
