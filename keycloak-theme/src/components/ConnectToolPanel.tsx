@@ -117,7 +117,7 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
             Snippets
           </Text>
           {targets.length > 1 && target && (
-            <FormGroup label="Provider for the OpenAI-compatible snippets" fieldId="byok-connect-target">
+            <FormGroup label="OpenAI-compatible provider in the snippets" fieldId="byok-connect-target">
               <FormSelect
                 id="byok-connect-target"
                 value={target.id}
