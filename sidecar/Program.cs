@@ -1,6 +1,7 @@
 using ByokGateway.Auth;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
+using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
@@ -39,6 +40,7 @@ try
     builder.AddKeyStore();
     builder.AddByokAuth();
     builder.AddByokApi();
+    builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
 
     var app = builder.Build();
@@ -53,6 +55,7 @@ try
     app.MapHealth();
     app.MapObservability();
     app.MapByokApi();
+    app.MapGatewayKeys();
     app.MapKeySwapProxy();
 
     await app.RunAsync();
