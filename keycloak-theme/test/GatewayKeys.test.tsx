@@ -124,7 +124,7 @@ describe("Gateway keys", () => {
     expect(sidecar.count("POST", TOKENS)).toBe(0);
   });
 
-  it("puts the API's 422 messages under the fields, and a limit message in the alert", async () => {
+  it("puts the API's 422 messages under the fields, and the limit's 409 message in the alert", async () => {
     const { user } = await renderLoaded({}, (sidecar) => {
       sidecar.override("POST", TOKENS, () =>
         problem(422, "One or more fields are invalid.", {
@@ -132,7 +132,8 @@ describe("Gateway keys", () => {
           expires_in_days: ["Choose between 1 and 365 days."],
         }),
       );
-      sidecar.override("POST", TOKENS, () => problem(422, "You already have 20 gateway keys; revoke one first."));
+      // The API answers the per-user limit with 409 Conflict.
+      sidecar.override("POST", TOKENS, () => problem(409, "You already have 20 gateway keys; revoke one first."));
     });
 
     await user.type(nameInput(), "tab\tname");

@@ -76,7 +76,7 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
           <Text component={TextVariants.small} data-testid="snippet-key-state">
             {apiKey
               ? `The snippets below contain your new key "${apiKeyName ?? ""}" until you close its message.`
-              : `Replace ${KEY_PLACEHOLDER} with a gateway key: create one under "Gateway keys" and it is filled in here while it is shown.`}
+              : `Replace ${KEY_PLACEHOLDER} with a gateway key: create one under "Create a gateway key" and it is filled in here while it is shown.`}
           </Text>
         </TextContent>
       </StackItem>
