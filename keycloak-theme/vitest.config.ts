@@ -8,6 +8,9 @@ export default defineConfig({
     include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: ["test/setup.ts"],
     css: false,
+    // Page flows type into forms with user-event: on a shared 2-core machine one can take
+    // longer than Vitest's default 5 s without anything being wrong.
+    testTimeout: 30_000,
     restoreMocks: true,
     server: {
       deps: {

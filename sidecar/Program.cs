@@ -2,6 +2,7 @@ using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
+using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
@@ -44,6 +45,7 @@ try
     builder.AddByokAuth();
     builder.AddAdminEvents();
     builder.AddByokApi();
+    builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
 
@@ -60,6 +62,7 @@ try
     app.MapHealth();
     app.MapObservability();
     app.MapByokApi();
+    app.MapGatewayKeys();
     app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 

@@ -20,6 +20,9 @@ internal enum Target
     /// <c>"model": "openai/gpt-4o-mini"</c>, so the gateway reads the body for its model and cuts the prefix.
     /// </summary>
     SidecarUnified,
+
+    /// <summary>The same sidecar process, the same user and key, authenticated with a gateway key instead of the token.</summary>
+    SidecarGatewayKey,
 }
 
 /// <summary>One wrk run of one configuration, with the CPU its server processes used meanwhile.</summary>

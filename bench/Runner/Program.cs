@@ -53,6 +53,7 @@ internal static class Program
             // sidecar's API, the record cached by a first proxied request.
             var token = await stack.MintTokenAsync(Stack.BenchUser, TimeSpan.FromHours(2));
             await stack.StoreKeyAsync(token);
+            var gatewayKey = await stack.CreateGatewayKeyAsync(token);
             var script = Path.Combine(options.Repo, "bench", "wrk", "chat.lua");
             var configurations = new Dictionary<Target, (Uri Url, string Authorization, ChildProcess Server)>
             {
@@ -61,6 +62,7 @@ internal static class Program
                 [Target.NginxNoLog] = (new Uri(stack.NginxNoLogProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxNoLogProcess),
                 [Target.Sidecar] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
                 [Target.SidecarUnified] = (new Uri(stack.Sidecar, "v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
+                [Target.SidecarGatewayKey] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + gatewayKey, stack.SidecarProcess),
             };
             foreach (var (target, configuration) in configurations)
             {
@@ -73,7 +75,7 @@ internal static class Program
                 }
             }
 
-            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run); warming up {options.WarmupSeconds} s each, the sidecar {SidecarWarmupSeconds(options)} s");
+            Console.WriteLine($"key stored for '{Stack.BenchUser}' and cached (sidecar cache duration {Stack.CacheDuration:c}, longer than the run), gateway key created; warming up {options.WarmupSeconds} s each, the sidecar {SidecarWarmupSeconds(options)} s");
             var warmups = new List<Measurement>();
             foreach (var (target, configuration) in configurations)
             {
@@ -148,7 +150,7 @@ internal static class Program
         var upstream = stack.UpstreamProcess.CpuTime() - upstreamBefore;
         long? events = target switch
         {
-            Target.Sidecar or Target.SidecarUnified => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
+            _ when IsSidecar(target) => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
             Target.Nginx => ChildProcess.CountAndTruncateLines(stack.NginxAccessLog, "POST /openai/v1/chat/completions"),
             _ => null,
         };
@@ -162,8 +164,8 @@ internal static class Program
     /// </summary>
     public static int SidecarWarmupSeconds(BenchOptions options) => Math.Max(options.WarmupSeconds, 20);
 
-    /// <summary>Both ways into the sidecar: the provider route and the unified /v1 endpoint.</summary>
-    public static bool IsSidecar(Target target) => target is Target.Sidecar or Target.SidecarUnified;
+    /// <summary>Every way into the sidecar: the provider route with a token or a gateway key, and the unified /v1 endpoint.</summary>
+    public static bool IsSidecar(Target target) => target is Target.Sidecar or Target.SidecarUnified or Target.SidecarGatewayKey;
 
     /// <summary>Allocated bytes of one cached key resolution, measured in a separate process by the micro-benchmark project.</summary>
     private static async Task<double?> ProbeAllocationsAsync(BenchOptions options)

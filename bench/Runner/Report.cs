@@ -39,11 +39,21 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
             $"{Median(added):0.000} ms (rounds: {string.Join(", ", added.Select(a => a.ToString("0.000", Invariant)))})",
             added.Count > 0 && Median(added) <= 0.3));
 
+        var gatewayKeyCpu = PerRound(high, (sidecar, gatewayKey, _) => gatewayKey.ServerCpuMicrosecondsPerRequest / sidecar.ServerCpuMicrosecondsPerRequest, Target.SidecarGatewayKey);
+        if (gatewayKeyCpu.Count > 0)
+        {
+            // A gateway key must cost no more than a remembered token; 5 % is the runs' noise on this machine.
+            targets.Add(new TargetCheck(
+                $"sidecar CPU per request at {high} connections with a gateway key <= 105 % of that with a token",
+                $"{Median(gatewayKeyCpu) * 100:0.0} % (rounds: {string.Join(", ", gatewayKeyCpu.Select(r => (r * 100).ToString("0.0", Invariant)))})",
+                Median(gatewayKeyCpu) <= 1.05));
+        }
+
         var sidecarRuns = runs.Concat(warmups).Where(r => Program.IsSidecar(r.Target)).ToList();
         var non2xx = sidecarRuns.Sum(r => r.Wrk.Errors.Status);
         var socket = sidecarRuns.Sum(r => r.Wrk.Errors.Socket);
         targets.Add(new TargetCheck(
-            "zero non-2xx responses and zero socket errors (sidecar and sidecar-v1, warm-up included)",
+            "zero non-2xx responses and zero socket errors (sidecar with token, gateway key and through /v1, warm-up included)",
             $"{non2xx} non-2xx, {socket} socket errors in {sidecarRuns.Sum(r => r.Wrk.Requests):N0} requests",
             non2xx == 0 && socket == 0));
 
@@ -164,6 +174,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 ["added_median_latency_over_direct_ms"] = Round(Median(PerRound(connections, (s, _, d) => (s.Wrk.Latency.P50 - d.Wrk.Latency.P50) / 1000.0)), 3),
                 ["v1_cpu_us_per_request_over_provider_route"] = Round(Median(UnifiedOverhead(connections).Cpu), 1),
                 ["v1_over_provider_route_throughput"] = Round(Median(UnifiedOverhead(connections).Throughput), 4),
+                ["gateway_key_over_token_cpu_per_request"] = Round(Median(PerRound(connections, (s, g, _) => g.ServerCpuMicrosecondsPerRequest / s.ServerCpuMicrosecondsPerRequest, Target.SidecarGatewayKey)), 4),
             };
         }
 
@@ -212,6 +223,7 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         Target.Nginx => "nginx",
         Target.NginxNoLog => "nginx-nolog",
         Target.SidecarUnified => "sidecar-v1",
+        Target.SidecarGatewayKey => "sidecar-gk",
         _ => "sidecar",
     };
 

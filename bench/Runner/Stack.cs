@@ -148,6 +148,20 @@ internal sealed class Stack : IAsyncDisposable
         await EnsureAsync(response, "storing the user's key through the sidecar");
     }
 
+    /// <summary>Creates a gateway key for the user through the sidecar's API (with the user's token) and returns it.</summary>
+    public async Task<string> CreateGatewayKeyAsync(string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Sidecar, "api/v1/byok/tokens"))
+        {
+            Content = JsonContent.Create(new JsonObject { ["name"] = "bench", ["expires_in_days"] = 1 }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        await EnsureAsync(response, "creating a gateway key through the sidecar");
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body?["token"]?.GetValue<string>() ?? throw new InvalidOperationException("The sidecar returned no gateway key.");
+    }
+
     /// <summary>One chat completion through <paramref name="baseUrl"/>; returns status and X-Byok-Key-Source.</summary>
     public async Task<(HttpStatusCode Status, string? KeySource)> ChatAsync(Uri url, string authorization, string model = "gpt-4o-mini")
     {

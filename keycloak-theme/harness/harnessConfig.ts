@@ -4,13 +4,15 @@ import { passwordGrantTokenSource, staticTokenSource } from "./passwordGrant";
 export const DEFAULT_CLIENT_ID = "byok-cli";
 
 export type HarnessConfig =
-  | { ok: true; apiUrl: string; getToken: TokenProvider; mode: "token" | "password" }
+  | { ok: true; apiUrl: string; gatewayUrl: string; getToken: TokenProvider; mode: "token" | "password" }
   | { ok: false; problem: string };
 
 /**
  * Reads the harness's query string:
  *   ?api=<sidecar base URL>&token=<access token>
  *   ?api=<sidecar base URL>&tokenUrl=<token endpoint>&username=<u>&password=<p>[&clientId=byok-cli]
+ * plus, optionally, &gateway=<the gateway's public base URL> for the "Connect a tool" snippets
+ * (default: the api URL).
  */
 export function readHarnessConfig(search: string): HarnessConfig {
   const params = new URLSearchParams(search);
@@ -18,20 +20,19 @@ export function readHarnessConfig(search: string): HarnessConfig {
   if (!api) {
     return { ok: false, problem: "Add ?api=<sidecar base URL> to the address." };
   }
-  let apiUrl: string;
-  try {
-    const url = new URL(api);
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new Error("not http");
-    }
-    apiUrl = url.href.replace(/\/+$/, "");
-  } catch {
+  const apiUrl = absoluteHttpUrl(api);
+  if (!apiUrl) {
     return { ok: false, problem: "The api parameter must be an absolute http(s) URL." };
+  }
+  const gateway = params.get("gateway")?.trim();
+  const gatewayUrl = gateway ? absoluteHttpUrl(gateway) : apiUrl;
+  if (!gatewayUrl) {
+    return { ok: false, problem: "The gateway parameter must be an absolute http(s) URL." };
   }
 
   const token = params.get("token");
   if (token) {
-    return { ok: true, apiUrl, getToken: staticTokenSource(token), mode: "token" };
+    return { ok: true, apiUrl, gatewayUrl, getToken: staticTokenSource(token), mode: "token" };
   }
 
   const tokenUrl = params.get("tokenUrl");
@@ -41,6 +42,7 @@ export function readHarnessConfig(search: string): HarnessConfig {
     return {
       ok: true,
       apiUrl,
+      gatewayUrl,
       mode: "password",
       getToken: passwordGrantTokenSource({
         tokenUrl,
@@ -54,4 +56,16 @@ export function readHarnessConfig(search: string): HarnessConfig {
     ok: false,
     problem: "Add &token=<access token>, or &tokenUrl=<token endpoint>&username=<user>&password=<password>.",
   };
+}
+
+function absoluteHttpUrl(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      return undefined;
+    }
+    return url.href.replace(/\/+$/, "");
+  } catch {
+    return undefined;
+  }
 }

@@ -34,7 +34,12 @@ createRoot(document.getElementById("app")!).render(
   <StrictMode>
     <Page header={header}>
       {config.ok ? (
-        <ApiKeysPage baseUrl={config.apiUrl} getToken={config.getToken} onSignIn={() => window.location.reload()} />
+        <ApiKeysPage
+          baseUrl={config.apiUrl}
+          gatewayUrl={config.gatewayUrl}
+          getToken={config.getToken}
+          onSignIn={() => window.location.reload()}
+        />
       ) : (
         <PageSection variant="light">
           <Alert isInline variant="info" title="Nothing to show yet" data-testid="harness-usage">

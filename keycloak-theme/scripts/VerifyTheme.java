@@ -59,7 +59,9 @@ public class VerifyTheme {
         Properties props = new Properties();
         try (var in = Files.newInputStream(themeDir.resolve("theme.properties"))) { props.load(in); }
         System.out.println("raw byokApiUrl property: " + props.getProperty("byokApiUrl"));
+        System.out.println("raw byokGatewayUrl property: " + props.getProperty("byokGatewayUrl"));
         props.setProperty("byokApiUrl", "https://gw.example.com/a?b=1&c=\"d\"</script>");
+        props.setProperty("byokGatewayUrl", "https://llm.example.com/x?'y'&z=</script>");
 
         Map<String, Object> base = new HashMap<>();
         base.put("locale", "en");
@@ -85,6 +87,7 @@ public class VerifyTheme {
         JsonNode e1 = env(minimal);
         System.out.println("minimal: byokApiUrl=" + e1.get("byokApiUrl").asText() + " features=" + e1.get("features"));
         if (!e1.get("byokApiUrl").asText().equals(props.getProperty("byokApiUrl"))) throw new RuntimeException("byokApiUrl did not round-trip");
+        if (!e1.get("byokGatewayUrl").asText().equals(props.getProperty("byokGatewayUrl"))) throw new RuntimeException("byokGatewayUrl did not round-trip");
         if (!minimal.contains("<script type=\"module\" src=\"/resources/abc/account/byok/" + entry.file() + "\">")) throw new RuntimeException("entry script tag missing");
 
         Map<String, Object> full = new HashMap<>(base);

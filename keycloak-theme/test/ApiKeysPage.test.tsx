@@ -240,19 +240,22 @@ describe("ApiKeysPage", () => {
 
     const alert = await screen.findByTestId("load-error");
     expect(alert).toHaveTextContent("can't be reached");
-    expect(failing).toHaveBeenCalledTimes(3);
+    // Providers, keys, stats and gateway keys: one failed attempt each, one alert for all.
+    expect(failing).toHaveBeenCalledTimes(4);
+    expect(screen.queryByTestId("gateway-keys-error")).not.toBeInTheDocument();
 
     down = false;
     await user.click(within(alert).getByRole("button", { name: "Retry" }));
 
     await screen.findByTestId("keys-table");
+    await screen.findByTestId("gateway-keys-table");
     expect(screen.queryByTestId("load-error")).not.toBeInTheDocument();
   });
 
   it("says the session expired after a refresh did not help, and offers to sign in", async () => {
     const onSignIn = vi.fn();
     const sidecar = createFakeSidecar();
-    for (const path of ["/api/v1/byok/providers", "/api/v1/byok/keys", "/api/v1/byok/stats"]) {
+    for (const path of ["/api/v1/byok/providers", "/api/v1/byok/keys", "/api/v1/byok/stats", "/api/v1/byok/tokens"]) {
       sidecar.override("GET", path, () => problem(401, "Unauthorized"), 2);
     }
     const client = createByokClient({ baseUrl: BASE_URL, getToken: async () => "token", fetch: sidecar.fetch });

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createFakeSidecar, problem } from "./fakeSidecar";
 
@@ -26,6 +26,7 @@ describe("ConsoleApiKeysPage", () => {
     sidecar = createFakeSidecar();
     vi.stubGlobal("fetch", sidecar.fetch);
     context.environment.byokApiUrl = "http://sidecar.test";
+    delete context.environment.byokGatewayUrl;
     context.keycloak.token = "console-token-1";
     context.keycloak.updateToken.mockReset().mockImplementation(async (minValidity: number) => {
       if (minValidity === -1) context.keycloak.token = "console-token-2";
@@ -55,6 +56,21 @@ describe("ConsoleApiKeysPage", () => {
     expect(context.keycloak.updateToken).toHaveBeenCalledWith(-1);
     const keyCalls = sidecar.requests.filter((r) => r.path === "/api/v1/byok/keys");
     expect(keyCalls.map((r) => r.authorization)).toEqual(["Bearer console-token-1", "Bearer console-token-2"]);
+  });
+
+  it("shows the theme's public gateway URL in Connect a tool, and the API URL when it is empty", async () => {
+    context.environment.byokGatewayUrl = "https://llm.example.com/";
+    const { unmount } = render(<ConsoleApiKeysPage />);
+    const own = await screen.findByTestId("connect-base-urls");
+    expect(within(own).getByTestId("base-url")).toHaveTextContent("https://llm.example.com/openai/v1");
+    // The API itself is still called at byokApiUrl.
+    expect(sidecar.requests.length).toBeGreaterThan(0);
+    unmount();
+
+    context.environment.byokGatewayUrl = "";
+    render(<ConsoleApiKeysPage />);
+    const fallback = await screen.findByTestId("connect-base-urls");
+    expect(within(fallback).getByTestId("base-url")).toHaveTextContent("http://sidecar.test/openai/v1");
   });
 
   it("says the page is not configured when the theme property is missing", async () => {

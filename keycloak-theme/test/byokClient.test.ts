@@ -49,6 +49,43 @@ describe("createByokClient", () => {
     expect(removed).toEqual({ message: "API key removed successfully", provider: "anthropic" });
   });
 
+  it("creates gateway keys with a JSON body, lists them and revokes them by id", async () => {
+    const sidecar = createFakeSidecar();
+    const client = createByokClient({ baseUrl: BASE_URL, getToken: fixedToken, fetch: sidecar.fetch });
+
+    const created = await client.createGatewayKey({ name: "laptop", expires_in_days: 30 });
+    const listed = await client.listGatewayKeys();
+    const revoked = await client.revokeGatewayKey(created.id);
+
+    expect(sidecar.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /api/v1/byok/tokens",
+      "GET /api/v1/byok/tokens",
+      `DELETE /api/v1/byok/tokens/${created.id}`,
+    ]);
+    expect(sidecar.requests[0]!.contentType).toBe("application/json");
+    expect(sidecar.requests[0]!.body).toEqual({ name: "laptop", expires_in_days: 30 });
+    expect(sidecar.requests.every((r) => r.authorization === "Bearer token-1")).toBe(true);
+    expect(created.token).toMatch(/^bgk_/);
+    expect(listed.map((k) => k.name)).toEqual(["CI", "laptop"]);
+    expect(revoked).toEqual({ message: "Gateway key revoked", id: created.id });
+  });
+
+  it("encodes a gateway key id in the path and maps an unknown id to not-found", async () => {
+    const sidecar = createFakeSidecar();
+    const client = createByokClient({ baseUrl: BASE_URL, getToken: fixedToken, fetch: sidecar.fetch });
+
+    const error = await caught(client.revokeGatewayKey("a/b c"));
+
+    expect(sidecar.requests[0]!.path).toBe("/api/v1/byok/tokens/a%2Fb%20c");
+    expect(error.kind).toBe("not-found");
+    expect(error.message).toBe("No gateway key with this id.");
+  });
+
+  it("exposes the base URL it calls, without trailing slashes", () => {
+    const client = createByokClient({ baseUrl: `${BASE_URL}//`, getToken: fixedToken });
+    expect(client.baseUrl).toBe(BASE_URL);
+  });
+
   it("maps a 422 to a validation error with the API's message per field", async () => {
     const sidecar = createFakeSidecar();
     sidecar.override("POST", "/api/v1/byok/keys/add", () =>

@@ -1,4 +1,4 @@
-import type { ByokStats, Provider, StoredKey } from "../src/api/types";
+import type { ByokStats, GatewayKey, Provider, StoredKey } from "../src/api/types";
 
 export type RecordedRequest = {
   method: string;
@@ -50,12 +50,32 @@ export const defaultStats = (): ByokStats => ({
   required_tier: "starter",
 });
 
+/** What the fake answers for the n-th created gateway key (never a real secret). */
+export const fakeGatewayToken = (n: number) => `bgk_fake${String(n).padStart(4, "0")}_0123456789abcdefghijklmnopqrstuvwxyzABCDEF`;
+
+export const defaultGatewayKeys = (): GatewayKey[] => [
+  {
+    id: "gk-ci",
+    name: "CI",
+    token_preview: "bgk_****wxyz",
+    created: "2025-10-01T09:00:00Z",
+    expires: "2099-12-30T09:00:00Z",
+    last_used: "2025-10-20",
+  },
+];
+
 /**
  * An in-memory sidecar behind a fake fetch: it implements the happy path of the BYOK API
  * and records every request, and single responses can be overridden per route.
  */
 export function createFakeSidecar() {
-  const state = { providers: defaultProviders(), keys: defaultKeys(), stats: defaultStats() };
+  const state = {
+    providers: defaultProviders(),
+    keys: defaultKeys(),
+    stats: defaultStats(),
+    gatewayKeys: defaultGatewayKeys(),
+    createdTokens: 0,
+  };
   const requests: RecordedRequest[] = [];
   const overrides: { method: string; path: string; handler: Handler; times: number }[] = [];
 
@@ -95,6 +115,32 @@ export function createFakeSidecar() {
         k.provider === id ? { ...k, last_tested: "2025-11-02T08:30:00Z", test_status: "valid" } : k,
       );
       return json(200, { provider: id, status: "valid", message: "The provider accepted the key.", details: null });
+    }
+    if (method === "GET" && path === "/api/v1/byok/tokens") return json(200, state.gatewayKeys);
+    if (method === "POST" && path === "/api/v1/byok/tokens") {
+      const body = request.body as { name: string; expires_in_days?: number };
+      state.createdTokens += 1;
+      const token = fakeGatewayToken(state.createdTokens);
+      const days = body.expires_in_days ?? 90;
+      const created = "2025-11-01T10:00:00Z";
+      const expires = new Date(Date.parse(created) + days * 86_400_000).toISOString();
+      const id = `gk-${state.createdTokens}`;
+      state.gatewayKeys.push({
+        id,
+        name: body.name,
+        token_preview: `${token.slice(0, 4)}****${token.slice(-4)}`,
+        created,
+        expires,
+        last_used: null,
+      });
+      return json(201, { id, name: body.name, token, created, expires });
+    }
+    const tokenMatch = /^\/api\/v1\/byok\/tokens\/([^/]+)$/.exec(path);
+    if (method === "DELETE" && tokenMatch) {
+      const id = decodeURIComponent(tokenMatch[1]!);
+      if (!state.gatewayKeys.some((k) => k.id === id)) return problem(404, "No gateway key with this id.");
+      state.gatewayKeys = state.gatewayKeys.filter((k) => k.id !== id);
+      return json(200, { message: "Gateway key revoked", id });
     }
     return problem(404, `No route for ${method} ${path}`);
   };

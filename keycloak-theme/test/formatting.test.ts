@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { joinPath, resolveSidecarUrl } from "../src/console/environment";
 import { isVisible, navItems } from "../src/console/nav";
-import { formatApiDate, parseApiDate } from "../src/utils/formatDate";
+import { formatApiDate, formatApiDay, isPast, parseApiDate } from "../src/utils/formatDate";
 
 describe("parseApiDate", () => {
   it("reads the legacy zone-less form with microseconds as UTC", () => {
@@ -17,6 +17,27 @@ describe("parseApiDate", () => {
     expect(formatApiDate(null)).toBe("—");
     expect(formatApiDate("not a date")).toBe("not a date");
     expect(formatApiDate("2025-10-10T22:00:00Z", "en-GB")).toMatch(/10 Oct 2025/);
+  });
+});
+
+describe("formatApiDay and isPast", () => {
+  it("shows a calendar day (last_used) as that day, whatever the time zone", () => {
+    expect(formatApiDate("2025-10-20", "en-GB")).toBe("20 Oct 2025");
+    expect(formatApiDay("2025-10-20", "en-GB")).toBe("20 Oct 2025");
+  });
+
+  it("shows only the day of a timestamp, a dash when absent, the raw text for garbage", () => {
+    expect(formatApiDay("2025-10-10T12:00:00Z", "en-GB")).toBe("10 Oct 2025");
+    expect(formatApiDay(null)).toBe("—");
+    expect(formatApiDay("soon")).toBe("soon");
+  });
+
+  it("tells expired from valid timestamps and never calls garbage expired", () => {
+    const now = new Date("2025-11-01T00:00:00Z");
+    expect(isPast("2025-10-31T23:59:59Z", now)).toBe(true);
+    expect(isPast("2025-11-01T00:00:01Z", now)).toBe(false);
+    expect(isPast("not a date", now)).toBe(false);
+    expect(isPast(null, now)).toBe(false);
   });
 });
 

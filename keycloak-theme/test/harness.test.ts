@@ -115,8 +115,16 @@ describe("readHarnessConfig", () => {
     expect(config.ok && config.mode).toBe("password");
   });
 
+  it("uses the api URL as the gateway URL unless gateway= says otherwise", () => {
+    const same = readHarnessConfig("?api=http://localhost:8080/&token=t");
+    expect(same.ok && same.gatewayUrl).toBe("http://localhost:8080");
+    const other = readHarnessConfig("?api=http://localhost:8080&gateway=https://llm.example.com/&token=t");
+    expect(other.ok && other.gatewayUrl).toBe("https://llm.example.com");
+  });
+
   it.each([
     ["", /api=/],
+    ["?api=http://localhost:8080&gateway=javascript:alert(1)&token=t", /gateway parameter/],
     ["?api=ftp://x", /absolute http/],
     ["?api=http://localhost:8080", /token=/],
   ])("explains what is missing in %j", (search, message) => {

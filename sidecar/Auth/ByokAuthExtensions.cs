@@ -37,14 +37,16 @@ public static class ByokAuthExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<KeycloakOptions>, TokenValidationCache, JwksConfigurationManager>((jwt, keycloak, cache, keys) => Configure(jwt, keycloak.Value, cache, keys));
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(context => IsRealmUser(context.User, out _)));
+            .AddPolicy(UserPolicy, policy => policy.RequireAuthenticatedUser()
+                .RequireAssertion(context => IsRealmUser(context.User, out _) && !GatewayKeyAuthentication.IsGatewayKeyPrincipal(context.User)));
         return builder;
     }
 
     /// <summary>
-    /// The realm-user policy of the management API and the proxy: an authenticated caller whose
+    /// The realm-user check of the management API and the proxy: an authenticated caller whose
     /// token names the user in a non-empty <c>sub</c> (Keycloak leaves it out when a client lacks
-    /// the <c>basic</c> scope; an empty one would address no user).
+    /// the <c>basic</c> scope; an empty one would address no user). A gateway key passes it too;
+    /// the management API's <see cref="UserPolicy"/> additionally refuses gateway keys.
     /// </summary>
     public static bool IsRealmUser(ClaimsPrincipal user, [NotNullWhen(true)] out string? userId)
     {
@@ -87,7 +89,8 @@ public static class ByokAuthExtensions
             OnMessageReceived = context => AuthenticateRememberedTokenAsync(context, cache, keys),
             OnTokenValidated = context => RejectNonAccessTokensAndRemember(context, cache),
             OnChallenge = WriteChallengeAsync,
-            OnForbidden = context => ApiProblems.Forbidden("Your token does not grant access to this resource.").ExecuteAsync(context.HttpContext),
+            OnForbidden = context => ApiProblems.Forbidden(
+                GatewayKeyAuthentication.ForbiddenDetail(context.HttpContext.User) ?? "Your token does not grant access to this resource.").ExecuteAsync(context.HttpContext),
         };
     }
 
@@ -116,6 +119,12 @@ public static class ByokAuthExtensions
     private static async Task AuthenticateRememberedTokenAsync(MessageReceivedContext context, TokenValidationCache cache, JwksConfigurationManager keys)
     {
         await CallerCredentials.ReadToken(context);
+        if (GatewayKeyAuthentication.IsGatewayKey(context.Token))
+        {
+            await GatewayKeyAuthentication.AuthenticateAsync(context);
+            return;
+        }
+
         if (context.Token is not { } token)
         {
             return;
@@ -148,6 +157,12 @@ public static class ByokAuthExtensions
     {
         // The default challenge has an empty body; clients get problem details like every other error.
         context.HandleResponse();
+        if (context.AuthenticateFailure is GatewayKeyRejectedException rejected)
+        {
+            await GatewayKeyAuthentication.WriteRejectionAsync(context.HttpContext, rejected);
+            return;
+        }
+
         context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
             ? "Bearer"
             : "Bearer error=\"invalid_token\"";

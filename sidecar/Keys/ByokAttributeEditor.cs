@@ -53,6 +53,11 @@ public sealed class ByokAttributeEditor
         Set(ByokAttributes.TestStatus(provider), status);
     }
 
+    /// <summary>Adds a gateway key or replaces its entry (e.g. its <c>last_used</c> day).</summary>
+    public void StoreGatewayKey(StoredGatewayKey key) => Set(ByokAttributes.GatewayKey(key.Id), ByokAttributes.FormatGatewayKey(key));
+
+    public void RemoveGatewayKey(string id) => Set(ByokAttributes.GatewayKey(id), null);
+
     /// <summary>Replaces one ciphertext (key rotation), leaving every other attribute alone.</summary>
     public void ReplaceCiphertext(string provider, string ciphertext) => Set(ByokAttributes.Key(provider), ciphertext);
 

@@ -7,5 +7,21 @@ namespace ByokGateway.Keys;
 /// </summary>
 public sealed record ByokRecord(string UserId, string Tier, IReadOnlyDictionary<string, StoredKey> Keys, bool Enabled = true)
 {
+    /// <summary>The user's gateway keys (hashes only), oldest first; at most a few dozen, so lists are searched.</summary>
+    public IReadOnlyList<StoredGatewayKey> GatewayKeys { get; init; } = [];
+
     public StoredKey? Find(string provider) => Keys.GetValueOrDefault(provider);
+
+    public StoredGatewayKey? FindGatewayKey(string id)
+    {
+        foreach (var key in GatewayKeys)
+        {
+            if (string.Equals(key.Id, id, StringComparison.Ordinal))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
 }

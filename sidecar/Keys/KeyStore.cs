@@ -36,6 +36,20 @@ public sealed partial class KeyStore(
     }
 
     /// <summary>
+    /// The user's record when the cache holds a fresh one, without loading anything: the cheapest
+    /// lookup (GetOrSetAsync's factory machinery costs about as much again), for a check that runs
+    /// on every call before key resolution's own, counted, lookup (so it is not counted itself).
+    /// False when the entry is missing, expired or only kept for fail-safe; <see cref="GetAsync"/>
+    /// then does the rest.
+    /// </summary>
+    public bool TryGetCached(string userId, out ByokRecord? record)
+    {
+        var cached = cache.TryGet<ByokRecord?>(CacheKey(userId));
+        record = cached.HasValue ? cached.Value : null;
+        return cached.HasValue;
+    }
+
+    /// <summary>
     /// The user's record read from Keycloak now, bypassing the cache: for a request about to spend
     /// something on the user's behalf, so it proves Keycloak can take the result first. A user
     /// found deleted or disabled is also dropped from the cache, so cached reads refuse them too.

@@ -1,7 +1,7 @@
 namespace ByokGateway.Observability;
 
 /// <summary>
-/// Audit events for changes to users' keys, under their own logger category
+/// Audit events for changes to users' keys and gateway keys, under their own logger category
 /// (<c>ByokGateway.Audit</c>) so operators can route them separately. They name the user and the
 /// provider, never the key or its ciphertext.
 /// </summary>
@@ -17,6 +17,10 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
 
     public void KeysRotated(string userId, int keys) => LogKeysRotated(_logger, userId, keys);
 
+    public void GatewayKeyCreated(string userId, string keyId, string expires) => LogGatewayKeyCreated(_logger, userId, keyId, expires);
+
+    public void GatewayKeyRevoked(string userId, string keyId) => LogGatewayKeyRevoked(_logger, userId, keyId);
+
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Audit: user {UserId} added a key for {Provider}")]
     private static partial void LogKeyAdded(ILogger logger, string userId, string provider);
 
@@ -28,4 +32,10 @@ public sealed partial class AuditLog(ILoggerFactory loggers)
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Audit: re-encrypted {KeyCount} keys of user {UserId} with the current encryption key")]
     private static partial void LogKeysRotated(ILogger logger, string userId, int keyCount);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Information, Message = "Audit: user {UserId} created gateway key {GatewayKeyId}, expiring {Expires}")]
+    private static partial void LogGatewayKeyCreated(ILogger logger, string userId, string gatewayKeyId, string expires);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Information, Message = "Audit: user {UserId} revoked gateway key {GatewayKeyId}")]
+    private static partial void LogGatewayKeyRevoked(ILogger logger, string userId, string gatewayKeyId);
 }

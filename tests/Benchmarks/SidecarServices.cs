@@ -1,5 +1,6 @@
 using ByokGateway.Auth;
 using ByokGateway.Crypto;
+using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
@@ -44,6 +45,7 @@ internal static class SidecarServices
         builder.AddOutboundGuard();
         builder.AddKeyStore();
         builder.AddByokAuth();
+        builder.AddGatewayKeys();
         builder.AddKeySwapProxy();
         services?.Invoke(builder.Services);
         return builder.Build();

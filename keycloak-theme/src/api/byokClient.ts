@@ -10,9 +10,13 @@ import type {
   AddKeyRequest,
   AddKeyResponse,
   ByokStats,
+  CreateGatewayKeyRequest,
+  CreatedGatewayKey,
   DeleteKeyResponse,
+  GatewayKey,
   KeyTestResult,
   Provider,
+  RevokeGatewayKeyResponse,
   StoredKey,
 } from "./types";
 
@@ -34,14 +38,20 @@ export type RequestOptions = {
   signal?: AbortSignal;
 };
 
-/** The sidecar's BYOK management API, one method per endpoint (DESIGN.md section 5). */
+/** The sidecar's BYOK management API, one method per endpoint (DESIGN.md sections 5 and 10). */
 export type ByokClient = {
+  /** The sidecar base URL the client calls (without `/api/v1/byok`). */
+  readonly baseUrl: string;
   listProviders(options?: RequestOptions): Promise<Provider[]>;
   listKeys(options?: RequestOptions): Promise<StoredKey[]>;
   getStats(options?: RequestOptions): Promise<ByokStats>;
   addKey(request: AddKeyRequest, options?: RequestOptions): Promise<AddKeyResponse>;
   deleteKey(provider: string, options?: RequestOptions): Promise<DeleteKeyResponse>;
   testKey(provider: string, options?: RequestOptions): Promise<KeyTestResult>;
+  listGatewayKeys(options?: RequestOptions): Promise<GatewayKey[]>;
+  /** The answer holds the key itself, once: keep it only as long as it is shown. */
+  createGatewayKey(request: CreateGatewayKeyRequest, options?: RequestOptions): Promise<CreatedGatewayKey>;
+  revokeGatewayKey(id: string, options?: RequestOptions): Promise<RevokeGatewayKeyResponse>;
 };
 
 export const API_PREFIX = "/api/v1/byok";
@@ -53,6 +63,8 @@ export const Routes = {
   stats: `${API_PREFIX}/stats`,
   key: (provider: string) => `${API_PREFIX}/keys/${encodeURIComponent(provider)}`,
   testKey: (provider: string) => `${API_PREFIX}/keys/test/${encodeURIComponent(provider)}`,
+  gatewayKeys: `${API_PREFIX}/tokens`,
+  gatewayKey: (id: string) => `${API_PREFIX}/tokens/${encodeURIComponent(id)}`,
 } as const;
 
 export function createByokClient(options: ByokClientOptions): ByokClient {
@@ -133,12 +145,16 @@ export function createByokClient(options: ByokClientOptions): ByokClient {
   }
 
   return {
+    baseUrl,
     listProviders: (o) => request<Provider[]>("GET", Routes.providers, undefined, o),
     listKeys: (o) => request<StoredKey[]>("GET", Routes.keys, undefined, o),
     getStats: (o) => request<ByokStats>("GET", Routes.stats, undefined, o),
     addKey: (body, o) => request<AddKeyResponse>("POST", Routes.addKey, body, o),
     deleteKey: (provider, o) => request<DeleteKeyResponse>("DELETE", Routes.key(provider), undefined, o),
     testKey: (provider, o) => request<KeyTestResult>("POST", Routes.testKey(provider), undefined, o),
+    listGatewayKeys: (o) => request<GatewayKey[]>("GET", Routes.gatewayKeys, undefined, o),
+    createGatewayKey: (body, o) => request<CreatedGatewayKey>("POST", Routes.gatewayKeys, body, o),
+    revokeGatewayKey: (id, o) => request<RevokeGatewayKeyResponse>("DELETE", Routes.gatewayKey(id), undefined, o),
   };
 }
 

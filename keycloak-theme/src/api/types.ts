@@ -71,7 +71,45 @@ export type ProblemDetails = {
   errors?: Record<string, string[]>;
 };
 
+/**
+ * A gateway key as the list shows it (`GET /tokens`, DESIGN.md section 10): a preview only, never
+ * the key. `last_used` is a day, updated at most once a day; null until the first use.
+ */
+export type GatewayKey = {
+  id: string;
+  name: string;
+  token_preview: string;
+  created: string;
+  expires: string;
+  last_used: string | null;
+};
+
+/** Body of `POST /tokens`. The API's default expiry is 90 days. */
+export type CreateGatewayKeyRequest = {
+  name: string;
+  expires_in_days?: number;
+};
+
+/** Answer to `POST /tokens`: the only time the key itself (`token`) is ever sent. */
+export type CreatedGatewayKey = {
+  id: string;
+  name: string;
+  token: string;
+  created: string;
+  expires: string;
+};
+
+export type RevokeGatewayKeyResponse = {
+  message: string;
+  id: string;
+};
+
 /** The provider whose keys go to a user-supplied base URL; the only one that takes `endpoint`. */
 export const CUSTOM_PROVIDER_ID = "custom";
 
 export const LABEL_MAX_LENGTH = 100;
+
+/** Gateway key names: 1 to 100 printable characters (DESIGN.md section 10). */
+export const GATEWAY_KEY_NAME_MAX_LENGTH = 100;
+export const GATEWAY_KEY_MAX_DAYS = 365;
+export const GATEWAY_KEY_DEFAULT_DAYS = 90;

@@ -19,7 +19,7 @@ type KeysTableProps = {
 
 /** The user's stored keys, masked, with a Test and a Delete action each. */
 export const KeysTable = ({ keys, onDelete, onTested, onSignIn, locale }: KeysTableProps) => (
-  <Table aria-label="Your API keys" data-testid="keys-table">
+  <Table aria-label="Your API keys" data-testid="keys-table" className="byok-table">
     <Thead>
       <Tr>
         <Th>Provider</Th>
@@ -73,7 +73,10 @@ const KeyRow = ({ storedKey, onDelete, onTested, onSignIn, locale }: KeyRowProps
       <Td dataLabel="Added">{formatApiDate(storedKey.added_date, locale)}</Td>
       <Td dataLabel="Last tested">{formatApiDate(storedKey.last_tested, locale)}</Td>
       <Td dataLabel="Status" data-testid="key-status">
-        <TestStatusLabel status={latest?.status ?? storedKey.test_status} />
+        {/* A block of its own: in the stacked layout a bare label stretches across the cell. */}
+        <div>
+          <TestStatusLabel status={latest?.status ?? storedKey.test_status} />
+        </div>
         {latest && (
           <TextContent>
             <Text component={TextVariants.small} data-testid="test-result">

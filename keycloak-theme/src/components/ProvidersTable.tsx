@@ -10,7 +10,7 @@ type ProvidersTableProps = {
 
 /** The catalogue: which providers exist, what their keys look like, which have a key stored. */
 export const ProvidersTable = ({ providers, onChoose }: ProvidersTableProps) => (
-  <Table aria-label="Providers" variant="compact" data-testid="providers-table">
+  <Table aria-label="Providers" variant="compact" data-testid="providers-table" className="byok-table">
     <Thead>
       <Tr>
         <Th>Provider</Th>
@@ -27,11 +27,13 @@ export const ProvidersTable = ({ providers, onChoose }: ProvidersTableProps) => 
             {provider.key_format ? <code>{provider.key_format}…</code> : <span>any</span>}
           </Td>
           <Td dataLabel="Your key">
-            {provider.configured ? (
-              <Label color="blue">Configured</Label>
-            ) : (
-              <Label color="grey">Not configured</Label>
-            )}
+            <div>
+              {provider.configured ? (
+                <Label color="blue">Configured</Label>
+              ) : (
+                <Label color="grey">Not configured</Label>
+              )}
+            </div>
           </Td>
           {onChoose && (
             <Td isActionCell>

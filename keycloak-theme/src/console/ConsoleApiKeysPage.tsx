@@ -12,6 +12,9 @@ const MIN_TOKEN_VALIDITY = 30;
 export const ConsoleApiKeysPage = () => {
   const { environment, keycloak } = useEnvironment<ByokAccountEnvironment>();
   const baseUrl = resolveSidecarUrl(environment.byokApiUrl);
+  // Tools may reach the gateway at another address than the browser does (a proxy in front of
+  // Keycloak); without its own setting it is the API's.
+  const gatewayUrl = resolveSidecarUrl(environment.byokGatewayUrl) ?? baseUrl;
 
   const getToken = useCallback<TokenProvider>(
     async (options) => {
@@ -36,5 +39,13 @@ export const ConsoleApiKeysPage = () => {
       </PageSection>
     );
   }
-  return <ApiKeysPage baseUrl={baseUrl} getToken={getToken} onSignIn={signIn} locale={environment.locale} />;
+  return (
+    <ApiKeysPage
+      baseUrl={baseUrl}
+      gatewayUrl={gatewayUrl}
+      getToken={getToken}
+      onSignIn={signIn}
+      locale={environment.locale}
+    />
+  );
 };

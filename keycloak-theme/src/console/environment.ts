@@ -4,6 +4,11 @@ import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
 export type ByokAccountEnvironment = AccountEnvironment & {
   /** Base URL of the BYOK sidecar (theme property `byokApiUrl`, env var BYOK_API_URL). */
   byokApiUrl?: string;
+  /**
+   * Public base URL of the gateway for tools (theme property `byokGatewayUrl`, env var
+   * BYOK_GATEWAY_URL); empty means the same as `byokApiUrl`.
+   */
+  byokGatewayUrl?: string;
 };
 
 /** Keycloak renders the environment into index.ftl as `<script id="environment" type="application/json">`. */

@@ -1,4 +1,4 @@
-import type { ByokStats, Provider, StoredKey } from "../api/types";
+import type { ByokStats, GatewayKey, Provider, StoredKey } from "../api/types";
 import { useResource, type Resource } from "./useResource";
 
 /** The provider catalogue with each provider's configured state. */
@@ -10,3 +10,7 @@ export const useKeys = (): Resource<StoredKey[]> => useResource((client, signal)
 
 /** Counts and the user's tier, including whether the tier allows storing keys. */
 export const useStats = (): Resource<ByokStats> => useResource((client, signal) => client.getStats({ signal }));
+
+/** The user's gateway keys (previews only). */
+export const useGatewayKeys = (): Resource<GatewayKey[]> =>
+  useResource((client, signal) => client.listGatewayKeys({ signal }));

@@ -8,6 +8,8 @@ import {
   EmptyState,
   EmptyStateBody,
   EmptyStateHeader,
+  Grid,
+  GridItem,
   PageSection,
   Spinner,
   Stack,
@@ -16,21 +18,30 @@ import {
   TextContent,
   Title,
 } from "@patternfly/react-core";
-import { useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { createByokClient, type ByokClient, type TokenProvider } from "../api/byokClient";
-import type { StoredKey } from "../api/types";
+import type { CreatedGatewayKey, StoredKey } from "../api/types";
 import { AddKeyForm } from "../components/AddKeyForm";
+import { ConnectToolPanel } from "../components/ConnectToolPanel";
+import { CreateGatewayKeyPanel } from "../components/CreateGatewayKeyPanel";
 import { DeleteKeyModal } from "../components/DeleteKeyModal";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { GatewayKeysList } from "../components/GatewayKeysList";
 import { KeysTable } from "../components/KeysTable";
 import { ProvidersTable } from "../components/ProvidersTable";
 import { TierNotice, byokAllowed } from "../components/TierNotice";
 import { ByokClientProvider } from "../hooks/ByokClientContext";
-import { useKeys, useProviders, useStats } from "../hooks/useByokData";
+import { useGatewayKeys, useKeys, useProviders, useStats } from "../hooks/useByokData";
+import "./apiKeysPage.css";
 
 type Connection = { client: ByokClient } | { baseUrl: string; getToken: TokenProvider };
 
 export type ApiKeysPageProps = Connection & {
+  /**
+   * The gateway's public base URL, as tools reach it (the "Connect a tool" snippets). Defaults to
+   * the sidecar URL the page calls, which is the same server unless a proxy splits them.
+   */
+  gatewayUrl?: string;
   /** Offered when the session has expired (the console sends the user to Keycloak's login). */
   onSignIn?: () => void;
   /** Locale for dates; the browser's when absent. */
@@ -52,15 +63,25 @@ export const ApiKeysPage = (props: ApiKeysPageProps) => {
   );
   return (
     <ByokClientProvider client={client}>
-      <ApiKeysContent onSignIn={props.onSignIn} locale={props.locale} />
+      <ApiKeysContent
+        onSignIn={props.onSignIn}
+        locale={props.locale}
+        gatewayUrl={(props.gatewayUrl ?? client.baseUrl).replace(/\/+$/, "")}
+      />
     </ByokClientProvider>
   );
 };
 
-const ApiKeysContent = ({ onSignIn, locale }: { onSignIn?: () => void; locale?: string }) => {
+type ContentProps = { onSignIn?: () => void; locale?: string; gatewayUrl: string };
+
+const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
   const providers = useProviders();
   const keys = useKeys();
   const stats = useStats();
+  const gatewayKeys = useGatewayKeys();
+  // The one copy of a new gateway key's secret: in memory while shown, gone on "I have copied it".
+  const [createdKey, setCreatedKey] = useState<CreatedGatewayKey>();
+  const forgetCreatedKey = useCallback(() => setCreatedKey(undefined), []);
   const [chosenProvider, setChosenProvider] = useState("");
   const [deleting, setDeleting] = useState<StoredKey>();
   const [notice, setNotice] = useState<string>();
@@ -84,6 +105,7 @@ const ApiKeysContent = ({ onSignIn, locale }: { onSignIn?: () => void; locale?: 
     if (stats.error) stats.reload();
     if (keys.error) keys.reload();
     if (providers.error) providers.reload();
+    if (gatewayKeys.error) gatewayKeys.reload();
   };
 
   const chooseProvider = (providerId: string) => {
@@ -200,6 +222,65 @@ const ApiKeysContent = ({ onSignIn, locale }: { onSignIn?: () => void; locale?: 
               </div>
             </StackItem>
           )}
+
+          <StackItem>
+            <Grid hasGutter>
+              <GridItem xl={5}>
+                <Card isFlat isFullHeight>
+                  <CardTitle component="h2">Create a gateway key</CardTitle>
+                  <CardBody>
+                    <CreateGatewayKeyPanel
+                      created={createdKey}
+                      onCreated={(created) => {
+                        setCreatedKey(created);
+                        gatewayKeys.reload();
+                      }}
+                      onForget={forgetCreatedKey}
+                      onSignIn={onSignIn}
+                      locale={locale}
+                    />
+                  </CardBody>
+                </Card>
+              </GridItem>
+              <GridItem xl={7}>
+                <Card isFlat isFullHeight>
+                  <CardTitle component="h2">Connect a tool</CardTitle>
+                  <CardBody>
+                    {providers.data ? (
+                      <ConnectToolPanel
+                        gatewayUrl={gatewayUrl}
+                        providers={providers.data}
+                        byokAllowed={stats.data === undefined || byokAllowed(stats.data)}
+                        apiKey={createdKey?.token}
+                        apiKeyName={createdKey?.name}
+                      />
+                    ) : (
+                      !providers.error && <Spinner size="md" aria-label="Loading the providers" />
+                    )}
+                  </CardBody>
+                </Card>
+              </GridItem>
+            </Grid>
+          </StackItem>
+
+          <StackItem>
+            <Card isFlat>
+              <CardTitle component="h2">Your gateway keys</CardTitle>
+              <CardBody>
+                <GatewayKeysList
+                  keys={gatewayKeys}
+                  onRevoked={(id) => {
+                    // A revoked key must not stay on screen or in the snippets.
+                    if (createdKey?.id === id) forgetCreatedKey();
+                  }}
+                  // When the whole service fails the alert above already says so, with Retry.
+                  hideLoadError={loadError !== undefined}
+                  onSignIn={onSignIn}
+                  locale={locale}
+                />
+              </CardBody>
+            </Card>
+          </StackItem>
 
           <StackItem>
             <Card isFlat>

@@ -15,10 +15,22 @@ export function parseApiDate(value: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+const DAY_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
 /** A date for people, in their locale; the raw value if it cannot be parsed; a dash if absent. */
 export function formatApiDate(value: string | null | undefined, locale?: string): string {
   if (!value) {
     return "—";
+  }
+  const day = DAY_ONLY.exec(value.trim());
+  if (day) {
+    // A calendar day (a gateway key's last_used): no time, and no shift into the previous day.
+    const date = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
+    try {
+      return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(date);
+    } catch {
+      return value;
+    }
   }
   const date = parseApiDate(value);
   if (!date) {
@@ -29,4 +41,29 @@ export function formatApiDate(value: string | null | undefined, locale?: string)
   } catch {
     return date.toISOString();
   }
+}
+
+/** Only the day of an API timestamp (gateway key dates), in the user's time zone. */
+export function formatApiDay(value: string | null | undefined, locale?: string): string {
+  if (!value) {
+    return "—";
+  }
+  if (DAY_ONLY.test(value.trim())) {
+    return formatApiDate(value, locale);
+  }
+  const date = parseApiDate(value);
+  if (!date) {
+    return value;
+  }
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(date);
+  } catch {
+    return date.toISOString().slice(0, 10);
+  }
+}
+
+/** Whether an API timestamp lies in the past (an expired gateway key); false when unparsable. */
+export function isPast(value: string | null | undefined, now: Date = new Date()): boolean {
+  const date = value ? parseApiDate(value) : undefined;
+  return date !== undefined && date.getTime() <= now.getTime();
 }

@@ -1,6 +1,6 @@
 <#-- Account Console page of the "byok" theme. Based on keycloak.v3's index.ftl; differences:
-     no import map (our bundle carries its own React), the sidecar URL (theme property
-     byokApiUrl) in the environment, and defaults for variables older 26.x servers do not set. -->
+     no import map (our bundle carries its own React), the sidecar URLs (theme properties
+     byokApiUrl and byokGatewayUrl) in the environment, and defaults for variables older 26.x servers do not set. -->
 <!doctype html>
 <html lang="${locale}">
   <head>
@@ -119,6 +119,7 @@
         "referrerUrl": "${referrer_uri!""}",
         "darkMode": ${(darkMode!false)?c},
         "byokApiUrl": "${(properties.byokApiUrl!"")?json_string?no_esc}",
+        "byokGatewayUrl": "${(properties.byokGatewayUrl!"")?json_string?no_esc}",
         "features": {
           "isRegistrationEmailAsUsername": ${realm.registrationEmailAsUsername?c},
           "isEditUserNameAllowed": ${realm.editUsernameAllowed?c},

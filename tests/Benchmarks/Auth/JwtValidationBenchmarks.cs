@@ -24,7 +24,7 @@ namespace ByokGateway.Benchmarks.Auth;
 [MemoryDiagnoser]
 public class JwtValidationBenchmarks
 {
-    private const string Issuer = "http://127.0.0.1:9/realms/byok";
+    internal const string Issuer = "http://127.0.0.1:9/realms/byok";
     private static readonly string[] RealmRoles = ["default-roles-byok", "offline_access", "uma_authorization"];
     private static readonly string[] AccountRoles = ["manage-account", "view-profile"];
 
@@ -91,7 +91,7 @@ public class JwtValidationBenchmarks
         return result.Principal;
     }
 
-    private static string KeycloakLikeToken(SecurityKey key)
+    internal static string KeycloakLikeToken(SecurityKey key)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -123,7 +123,8 @@ public sealed class ComposeFileTests
         Assert.Equal(["8180:8080"], Compose.Ports("keycloak"));
         Assert.Equal(["8080:8080"], Compose.Ports("sidecar"));
         Assert.Empty(Compose.Ports("redis"));
-        Assert.Equal(["keycloak", "redis", "sidecar"], Compose.Services.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["3000:8080"], Compose.Ports("open-webui"));
+        Assert.Equal(["keycloak", "open-webui", "redis", "sidecar"], Compose.Services.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -231,7 +232,8 @@ public sealed class ComposeFileTests
     public void Compose_Redis_OnlyInScaleProfileAndWiredThroughRedisUrl()
     {
         Assert.Equal(["scale"], ComposeFile.Sequence(Compose.Service("redis"), "profiles"));
-        Assert.All(Compose.Services.Where(s => s.Key != "redis"), s => Assert.Empty(ComposeFile.Sequence(s.Value, "profiles")));
+        // Open WebUI has a profile of its own (OpenWebUiComposeTests); everything else always runs.
+        Assert.All(Compose.Services.Where(s => s.Key is not ("redis" or "open-webui")), s => Assert.Empty(ComposeFile.Sequence(s.Value, "profiles")));
 
         // Empty by default: the sidecar's REDIS_URL alias ignores an empty value (in-memory cache only).
         Assert.Equal("${REDIS_URL:-}", Compose.Environment("sidecar")["REDIS_URL"]);

@@ -214,6 +214,14 @@ public sealed class KeycloakServer : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Delays every Admin API answer by <paramref name="milliseconds"/> (0 = none).</summary>
+    public async Task SetAdminApiDelayAsync(int milliseconds)
+    {
+        RequireEmulator();
+        using var response = await Http.PutAsJsonAsync("_emulator/faults", new { adminApiDelayMs = milliseconds });
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>A token signed with the realm's key but with chosen lifetime, audience or issuer.</summary>
     public async Task<string> MintTokenAsync(string username, int lifetimeSeconds = 300, string[]? audience = null, string? issuer = null)
     {

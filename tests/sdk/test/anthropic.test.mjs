@@ -1,5 +1,5 @@
 // The official `@anthropic-ai/sdk` npm SDK, unchanged, against the sidecar: base URL
-// `<sidecar>/anthropic`, the user's Keycloak access token as API key (sent as `x-api-key`).
+// `<sidecar>/anthropic`, the user's Keycloak access token or a gateway key as API key (sent as `x-api-key`).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import Anthropic, { AuthenticationError, RateLimitError } from '@anthropic-ai/sdk';
@@ -14,6 +14,7 @@ import {
   REPLY,
   starterUser,
   startStack,
+  withGatewayKey,
   USER_ANTHROPIC_KEY,
   withProviderRequests,
 } from './support.mjs';
@@ -39,6 +40,7 @@ describe('Anthropic SDK through the sidecar', () => {
     stack = await startStack();
     users.byok = await byokUser(stack, 'anthropic', USER_ANTHROPIC_KEY);
     users.system = await starterUser(stack);
+    users.gatewayKey = await withGatewayKey(stack, users.byok);
   });
   after(() => stack?.stop());
 
@@ -54,9 +56,10 @@ describe('Anthropic SDK through the sidecar', () => {
   const cases = [
     { kind: 'byok', who: 'a starter user with a stored Anthropic key', expectedKey: USER_ANTHROPIC_KEY },
     { kind: 'system', who: 'a starter user without a key (system fallback)', expectedKey: SYSTEM_ANTHROPIC_KEY },
+    { kind: 'gatewayKey', source: 'byok', who: 'the same user calling with a gateway key instead of the token', expectedKey: USER_ANTHROPIC_KEY },
   ];
 
-  for (const { kind, who, expectedKey } of cases) {
+  for (const { kind, source: expectedSource = kind, who, expectedKey } of cases) {
     describe(who, () => {
       const forwarded = (requests) => {
         const request = assertForwarded(requests, {
@@ -73,7 +76,7 @@ describe('Anthropic SDK through the sidecar', () => {
           client(users[kind].token).messages.create(messageRequest()).withResponse());
 
         assert.equal(response.status, 200);
-        assert.equal(response.headers.get('x-byok-key-source'), kind);
+        assert.equal(response.headers.get('x-byok-key-source'), expectedSource);
         assert.equal(data.type, 'message');
         assert.equal(data.role, 'assistant');
         assert.equal(data.model, MODEL);
@@ -107,7 +110,7 @@ describe('Anthropic SDK through the sidecar', () => {
             return { types, pieces, inputTokens, outputTokens, stopReason, source: response.headers.get('x-byok-key-source') };
           });
 
-        assert.equal(source, kind);
+        assert.equal(source, expectedSource);
         assert.equal(types[0], 'message_start');
         assert.equal(types.at(-1), 'message_stop');
         assert.ok(pieces.length >= 3, `expected at least 3 text deltas, got ${pieces.length}`);
@@ -129,7 +132,7 @@ describe('Anthropic SDK through the sidecar', () => {
           return { texts, message, source: response.headers.get('x-byok-key-source') };
         });
 
-        assert.equal(source, kind);
+        assert.equal(source, expectedSource);
         assert.ok(texts.length >= 3, `expected at least 3 text events, got ${texts.length}`);
         assert.equal(texts.join(''), REPLY);
         assert.deepEqual(message.content.map(({ type, text }) => ({ type, text })), [{ type: 'text', text: REPLY }]);

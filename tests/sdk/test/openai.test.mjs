@@ -1,5 +1,5 @@
 // The official `openai` npm SDK, unchanged, against the sidecar: base URL `<sidecar>/openai/v1`,
-// the user's Keycloak access token as API key (sent as `Authorization: Bearer`).
+// the user's Keycloak access token or a gateway key as API key (sent as `Authorization: Bearer`).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI, { AuthenticationError, RateLimitError } from 'openai';
@@ -14,6 +14,7 @@ import {
   REPLY,
   starterUser,
   startStack,
+  withGatewayKey,
   USER_OPENAI_KEY,
   withProviderRequests,
 } from './support.mjs';
@@ -33,6 +34,7 @@ describe('OpenAI SDK through the sidecar', () => {
     stack = await startStack();
     users.byok = await byokUser(stack, 'openai', USER_OPENAI_KEY);
     users.system = await starterUser(stack);
+    users.gatewayKey = await withGatewayKey(stack, users.byok);
   });
   after(() => stack?.stop());
 
@@ -47,9 +49,10 @@ describe('OpenAI SDK through the sidecar', () => {
   const cases = [
     { kind: 'byok', who: 'a starter user with a stored OpenAI key', expectedKey: USER_OPENAI_KEY },
     { kind: 'system', who: 'a starter user without a key (system fallback)', expectedKey: SYSTEM_OPENAI_KEY },
+    { kind: 'gatewayKey', source: 'byok', who: 'the same user calling with a gateway key instead of the token', expectedKey: USER_OPENAI_KEY },
   ];
 
-  for (const { kind, who, expectedKey } of cases) {
+  for (const { kind, source: expectedSource = kind, who, expectedKey } of cases) {
     describe(who, () => {
       const forwarded = (requests) => assertForwarded(requests, {
         path: CHAT_PATH, keyHeader: 'authorization', expectedKey, token: users[kind].token,
@@ -60,7 +63,7 @@ describe('OpenAI SDK through the sidecar', () => {
           client(users[kind].token).chat.completions.create(chatRequest()).withResponse());
 
         assert.equal(response.status, 200);
-        assert.equal(response.headers.get('x-byok-key-source'), kind);
+        assert.equal(response.headers.get('x-byok-key-source'), expectedSource);
         assert.equal(data.object, 'chat.completion');
         assert.equal(data.model, MODEL);
         assert.equal(data.choices.length, 1);
@@ -92,7 +95,7 @@ describe('OpenAI SDK through the sidecar', () => {
           return { pieces, usage, finishReason, source: response.headers.get('x-byok-key-source') };
         });
 
-        assert.equal(source, kind);
+        assert.equal(source, expectedSource);
         assert.ok(pieces.length >= 3, `expected at least 3 content chunks, got ${pieces.length}`);
         assert.equal(pieces.join(''), REPLY);
         assert.equal(finishReason, 'stop');

@@ -58,6 +58,27 @@ export async function addKey(stack, user, provider, key) {
   assert.equal((await response.json()).provider, provider);
 }
 
+/**
+ * A gateway key of the user (`POST /api/v1/byok/tokens` with the user's Keycloak token, DESIGN.md
+ * §10): `{ id, token }`, the token being shown only in this answer.
+ */
+export async function createGatewayKey(stack, user, name = 'sdk test') {
+  const response = await fetch(`${stack.sidecarUrl}/api/v1/byok/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, expires_in_days: 1 }),
+  });
+  assert.equal(response.status, 201, `creating a gateway key answered ${response.status}`);
+  const { id, token } = await response.json();
+  assert.match(token, /^bgk_/);
+  return { id, token };
+}
+
+/** The same user calling with a gateway key instead of the Keycloak token. */
+export async function withGatewayKey(stack, user) {
+  return { ...user, token: (await createGatewayKey(stack, user)).token };
+}
+
 /** Runs `action` and returns its result with the provider requests it caused. */
 export async function withProviderRequests(stack, action) {
   const before = (await stack.providerRequests()).length;
