@@ -45,7 +45,7 @@ public sealed class UnifiedGateway : IAsyncLifetime
             ["Unified:Rules:0:Pattern"] = "gpt-*",
             ["Unified:Rules:0:Provider"] = "openai",
             ["Unified:MaxModelSearchBytes"] = MaxModelSearchBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Unified:ModelsTimeout"] = "00:00:01",
+            ["Unified:ModelsTimeout"] = "00:00:05",
             ["Providers:cohere:OpenAiPath"] = "",
             ["Providers:mistral:BaseUrl"] = $"http://127.0.0.1:{closedPort}",
             ["Providers:together:BaseUrl"] = $"http://127.0.0.1:{((IPEndPoint)_hanging.LocalEndpoint).Port}",
