@@ -38,7 +38,9 @@ internal sealed class RequestCounters
     public JsonObject Snapshot()
     {
         static JsonObject Map(ConcurrentDictionary<string, int> counts) =>
-            new(counts.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+            // ToArray is a moment-in-time copy (the enumerator is not: under concurrent reset and
+            // counting it may yield a key twice, which JsonObject refuses).
+            new(counts.ToArray().OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
 
         return new JsonObject
         {
