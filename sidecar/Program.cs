@@ -11,6 +11,7 @@ using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
+using ByokGateway.Unified;
 using Microsoft.Extensions.Options;
 
 // One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
@@ -46,6 +47,7 @@ try
     builder.AddByokApi();
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
+    builder.AddUnifiedEndpoint();
 
     var app = builder.Build();
 
@@ -61,6 +63,7 @@ try
     app.MapObservability();
     app.MapByokApi();
     app.MapGatewayKeys();
+    app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 
     await app.RunAsync();

@@ -17,6 +17,11 @@ internal enum Target
 
     /// <summary>The same sidecar process, the same user and key, authenticated with a gateway key instead of the token.</summary>
     SidecarGatewayKey,
+    /// <summary>
+    /// The same sidecar through its unified endpoint: <c>POST /v1/chat/completions</c> with
+    /// <c>"model": "openai/gpt-4o-mini"</c>, so the gateway reads the body for its model and cuts the prefix.
+    /// </summary>
+    SidecarUnified,
 }
 
 /// <summary>One wrk run of one configuration, with the CPU its server processes used meanwhile.</summary>

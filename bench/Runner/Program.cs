@@ -11,6 +11,9 @@ internal static class Program
 {
     private const string LogEventText = "Proxied openai call";
 
+    /// <summary>The model the unified-endpoint configuration sends: provider prefix plus the provider's name.</summary>
+    private const string UnifiedModel = "openai/gpt-4o-mini";
+
     public static async Task<int> Main(string[] args)
     {
         BenchOptions options;
@@ -59,11 +62,14 @@ internal static class Program
                 [Target.NginxNoLog] = (new Uri(stack.NginxNoLogProxy, "openai/v1/chat/completions"), "Bearer " + token, stack.NginxNoLogProcess),
                 [Target.Sidecar] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
                 [Target.SidecarGatewayKey] = (new Uri(stack.Sidecar, "openai/v1/chat/completions"), "Bearer " + gatewayKey, stack.SidecarProcess),
+                [Target.SidecarUnified] = (new Uri(stack.Sidecar, "v1/chat/completions"), "Bearer " + token, stack.SidecarProcess),
             };
             foreach (var (target, configuration) in configurations)
             {
-                var (status, source) = await stack.ChatAsync(configuration.Url, configuration.Authorization);
-                if (status != HttpStatusCode.OK || (target is Target.Sidecar or Target.SidecarGatewayKey && source != "byok"))
+                var (status, source) = target == Target.SidecarUnified
+                    ? await stack.ChatAsync(configuration.Url, configuration.Authorization, UnifiedModel)
+                    : await stack.ChatAsync(configuration.Url, configuration.Authorization);
+                if (status != HttpStatusCode.OK || (IsSidecar(target) && source != "byok"))
                 {
                     throw new InvalidOperationException($"{Report.Name(target)} answered {(int)status} (key source {source ?? "none"}) before the run; the setup is broken.");
                 }
@@ -73,7 +79,7 @@ internal static class Program
             var warmups = new List<Measurement>();
             foreach (var (target, configuration) in configurations)
             {
-                var seconds = target == Target.Sidecar ? SidecarWarmupSeconds(options) : options.WarmupSeconds;
+                var seconds = IsSidecar(target) ? SidecarWarmupSeconds(options) : options.WarmupSeconds;
                 warmups.Add(await MeasureAsync(stack, script, target, configuration, 0, options.Connections.Max(), seconds));
             }
 
@@ -139,12 +145,12 @@ internal static class Program
     {
         var serverBefore = configuration.Server.CpuTime();
         var upstreamBefore = stack.UpstreamProcess.CpuTime();
-        var result = await Wrk.RunAsync(script, configuration.Url, configuration.Authorization, connections, seconds);
+        var result = await Wrk.RunAsync(script, configuration.Url, configuration.Authorization, connections, seconds, target == Target.SidecarUnified ? UnifiedModel : null);
         var server = configuration.Server.CpuTime() - serverBefore;
         var upstream = stack.UpstreamProcess.CpuTime() - upstreamBefore;
         long? events = target switch
         {
-            Target.Sidecar or Target.SidecarGatewayKey => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
+            Target.Sidecar or Target.SidecarGatewayKey or Target.SidecarUnified => stack.SidecarProcess.CountAndTruncateLog(LogEventText),
             Target.Nginx => ChildProcess.CountAndTruncateLines(stack.NginxAccessLog, "POST /openai/v1/chat/completions"),
             _ => null,
         };
@@ -157,6 +163,9 @@ internal static class Program
     /// warmed longer than the others; nginx needs no warm-up.
     /// </summary>
     public static int SidecarWarmupSeconds(BenchOptions options) => Math.Max(options.WarmupSeconds, 20);
+
+    /// <summary>Both ways into the sidecar: the provider route and the unified /v1 endpoint.</summary>
+    public static bool IsSidecar(Target target) => target is Target.Sidecar or Target.SidecarGatewayKey or Target.SidecarUnified;
 
     /// <summary>Allocated bytes of one cached key resolution, measured in a separate process by the micro-benchmark project.</summary>
     private static async Task<double?> ProbeAllocationsAsync(BenchOptions options)

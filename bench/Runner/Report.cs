@@ -49,11 +49,11 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 Median(gatewayKeyCpu) <= 1.05));
         }
 
-        var sidecarRuns = runs.Concat(warmups).Where(r => r.Target is Target.Sidecar or Target.SidecarGatewayKey).ToList();
+        var sidecarRuns = runs.Concat(warmups).Where(r => Program.IsSidecar(r.Target)).ToList();
         var non2xx = sidecarRuns.Sum(r => r.Wrk.Errors.Status);
         var socket = sidecarRuns.Sum(r => r.Wrk.Errors.Socket);
         targets.Add(new TargetCheck(
-            "zero non-2xx responses and zero socket errors (sidecar with token and gateway key, warm-up included)",
+            "zero non-2xx responses and zero socket errors (sidecar with token, with gateway key and through /v1, warm-up included)",
             $"{non2xx} non-2xx, {socket} socket errors in {sidecarRuns.Sum(r => r.Wrk.Requests):N0} requests",
             non2xx == 0 && socket == 0));
 
@@ -109,7 +109,17 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 $"{connections} connections: sidecar/nginx throughput {Median(ratio) * 100:0.0} %, sidecar/nginx-nolog {Median(ratioNoLog) * 100:0.0} %, added median latency over direct {Median(added):0.000} ms");
         }
 
-        var logged = runs.Where(r => r.Target is Target.Sidecar or Target.SidecarGatewayKey && r.LogEvents is not null).ToList();
+        foreach (var connections in options.Connections)
+        {
+            var (cpu, throughput) = UnifiedOverhead(connections);
+            if (cpu.Count > 0)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"{connections} connections: /v1 (model read and rewritten) over the provider route: {Median(cpu):+0.0;-0.0} µs server CPU per request, throughput {Median(throughput) * 100:0.0} % of the provider route's");
+            }
+        }
+
+        var logged = runs.Where(r => Program.IsSidecar(r.Target) && r.LogEvents is not null).ToList();
         if (logged.Count > 0)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
@@ -163,6 +173,8 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
                 ["sidecar_over_nginx_nolog_throughput"] = Round(Median(PerRound(connections, (s, n, _) => s.Wrk.RequestsPerSecond / n.Wrk.RequestsPerSecond, Target.NginxNoLog)), 4),
                 ["added_median_latency_over_direct_ms"] = Round(Median(PerRound(connections, (s, _, d) => (s.Wrk.Latency.P50 - d.Wrk.Latency.P50) / 1000.0)), 3),
                 ["gateway_key_over_token_cpu_per_request"] = Round(Median(PerRound(connections, (s, g, _) => g.ServerCpuMicrosecondsPerRequest / s.ServerCpuMicrosecondsPerRequest, Target.SidecarGatewayKey)), 4),
+                ["v1_cpu_us_per_request_over_provider_route"] = Round(Median(UnifiedOverhead(connections).Cpu), 1),
+                ["v1_over_provider_route_throughput"] = Round(Median(UnifiedOverhead(connections).Throughput), 4),
             };
         }
 
@@ -211,8 +223,27 @@ internal sealed class Report(BenchOptions options, IReadOnlyList<Measurement> ru
         Target.Nginx => "nginx",
         Target.NginxNoLog => "nginx-nolog",
         Target.SidecarGatewayKey => "sidecar-gk",
+        Target.SidecarUnified => "sidecar-v1",
         _ => "sidecar",
     };
+
+    /// <summary>Per round: what the unified endpoint costs over the provider route (server CPU µs per request, throughput ratio).</summary>
+    private (List<double> Cpu, List<double> Throughput) UnifiedOverhead(int connections)
+    {
+        var cpu = new List<double>();
+        var throughput = new List<double>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var set = runs.Where(r => r.Round == round && r.Connections == connections).ToDictionary(r => r.Target);
+            if (set.TryGetValue(Target.Sidecar, out var provider) && set.TryGetValue(Target.SidecarUnified, out var unified))
+            {
+                cpu.Add(unified.ServerCpuMicrosecondsPerRequest - provider.ServerCpuMicrosecondsPerRequest);
+                throughput.Add(unified.Wrk.RequestsPerSecond / provider.Wrk.RequestsPerSecond);
+            }
+        }
+
+        return (cpu, throughput);
+    }
 
     /// <summary>Per-round values of (sidecar, nginx reference, direct) at one connection count; rounds missing a run are skipped.</summary>
     private List<double> PerRound(int connections, Func<Measurement, Measurement, Measurement, double> value, Target reference = Target.Nginx)

@@ -163,11 +163,11 @@ internal sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>One chat completion through <paramref name="baseUrl"/>; returns status and X-Byok-Key-Source.</summary>
-    public async Task<(HttpStatusCode Status, string? KeySource)> ChatAsync(Uri url, string authorization)
+    public async Task<(HttpStatusCode Status, string? KeySource)> ChatAsync(Uri url, string authorization, string model = "gpt-4o-mini")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = new StringContent("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""", System.Text.Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"model":"{{model}}","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}""", System.Text.Encoding.UTF8, "application/json"),
         };
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         using var response = await Http.SendAsync(request);

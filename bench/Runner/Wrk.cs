@@ -9,7 +9,7 @@ internal static class Wrk
 {
     private const string ResultMarker = "BENCH_RESULT ";
 
-    public static async Task<WrkResult> RunAsync(string script, Uri url, string authorization, int connections, int seconds)
+    public static async Task<WrkResult> RunAsync(string script, Uri url, string authorization, int connections, int seconds, string? model = null)
     {
         var info = new ProcessStartInfo("wrk")
         {
@@ -32,6 +32,11 @@ internal static class Wrk
         }
 
         info.Environment["BENCH_AUTHORIZATION"] = authorization;
+        if (model is not null)
+        {
+            info.Environment["BENCH_MODEL"] = model;
+        }
+
         using var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start wrk.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -2,7 +2,8 @@
 -- BENCH_AUTHORIZATION (the provider key for the direct runs, the user's Keycloak token for the
 -- others) so it appears neither on a command line nor in output.
 wrk.method = "POST"
-wrk.body = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
+-- BENCH_MODEL: "openai/gpt-4o-mini" for the sidecar's unified /v1 endpoint, else the provider's own name.
+wrk.body = '{"model":"' .. (os.getenv("BENCH_MODEL") or "gpt-4o-mini") .. '","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = os.getenv("BENCH_AUTHORIZATION")
 

@@ -26,6 +26,12 @@ public sealed partial class ProviderCatalog
                 continue;
             }
 
+            if (ReservedIds.Contains(id))
+            {
+                errors.Add($"Providers:{rawId}: '{id}' is taken by the gateway's own routes ({string.Join(", ", ReservedIds.Select(r => "/" + r))}); choose another id.");
+                continue;
+            }
+
             var entryErrors = Validate(id, options);
             if (entryErrors.Count > 0)
             {
@@ -33,6 +39,7 @@ public sealed partial class ProviderCatalog
                 continue;
             }
 
+            var openAiPath = NormalizePath(options.OpenAiPath);
             providers.Add(new Provider(
                 id,
                 string.IsNullOrWhiteSpace(options.Name) ? id : options.Name,
@@ -43,7 +50,11 @@ public sealed partial class ProviderCatalog
                 options.Test,
                 string.IsNullOrWhiteSpace(options.SystemKeyEnv) || options.UserEndpoint ? null : options.SystemKeyEnv,
                 options.UserEndpoint,
-                options.Order));
+                options.Order)
+            {
+                OpenAiPath = openAiPath,
+                ModelList = ModelListOf(options, openAiPath),
+            });
         }
 
         if (errors.Count > 0)
@@ -82,7 +93,47 @@ public sealed partial class ProviderCatalog
             errors.Add($"Providers:{id}:Test:Method must be GET, POST or HEAD.");
         }
 
+        if (!IsPath(options.OpenAiPath))
+        {
+            errors.Add($"Providers:{id}:OpenAiPath '{options.OpenAiPath}' must be a path starting with '/' (\"/\" for the root), without query string, '..' or '//'.");
+        }
+
+        if (!IsPath(options.ModelList.Path))
+        {
+            errors.Add($"Providers:{id}:ModelList:Path '{options.ModelList.Path}' must be a path starting with '/', without query string, '..' or '//'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ModelList.Id))
+        {
+            errors.Add($"Providers:{id}:ModelList:Id must name the member holding each model's id (e.g. 'id').");
+        }
+
         return errors;
+    }
+
+    // The unified endpoint lives at /v1; a provider named so would shadow it.
+    private static readonly string[] ReservedIds = ["v1"];
+
+    // Empty means "none"; a path is '/'-rooted, has no query, fragment, dot segments or empty segments.
+    private static bool IsPath(string? path) =>
+        string.IsNullOrEmpty(path)
+        || (path[0] == '/' && path.IndexOfAny(['?', '#', '\\', '%']) < 0 && !path.Contains("//", StringComparison.Ordinal)
+            && !path.Split('/').Any(segment => segment is "." or ".."));
+
+    private static string? NormalizePath(string? path) => string.IsNullOrEmpty(path) ? null : path.TrimEnd('/');
+
+    // Only providers reachable through /v1 are listed there: a listed model must be callable.
+    private static ProviderModelList? ModelListOf(ProviderOptions options, string? openAiPath)
+    {
+        var list = options.ModelList;
+        var ids = list.Ids.Where(i => !string.IsNullOrWhiteSpace(i)).Select(i => i.Trim()).ToList();
+        var path = NormalizePath(list.Path) ?? (openAiPath is null ? null : openAiPath + "/models");
+        if (openAiPath is null || (path is null && ids.Count == 0))
+        {
+            return null;
+        }
+
+        return new ProviderModelList(path ?? string.Empty, list.Array ?? string.Empty, list.Id, ids);
     }
 
     private static ProviderAuth? ParseAuth(string? value) => value?.ToLowerInvariant() switch

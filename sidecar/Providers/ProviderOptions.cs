@@ -32,6 +32,16 @@ public sealed class ProviderOptions
 
     /// <summary>Position in listings; lower first.</summary>
     public int Order { get; set; } = 1000;
+
+    /// <summary>
+    /// Path of the provider's OpenAI-compatible API under <see cref="BaseUrl"/> (for user-endpoint
+    /// providers: under the user's endpoint), e.g. <c>/v1</c> or <c>/openai/v1</c>; <c>/</c> when it
+    /// is the root. Unset or empty: the provider is not reachable through the unified <c>/v1</c> endpoint.
+    /// </summary>
+    public string? OpenAiPath { get; set; }
+
+    /// <summary>Where and in which shape the unified <c>GET /v1/models</c> finds this provider's models.</summary>
+    public ProviderModelListOptions ModelList { get; set; } = new();
 }
 
 /// <summary>The key-test request of a provider.</summary>

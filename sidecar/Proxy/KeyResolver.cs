@@ -65,6 +65,25 @@ public sealed partial class KeyResolver(
         return (null, ApiProblems.Forbidden(detail, new Dictionary<string, object?> { ["provider"] = provider.Id }));
     }
 
+    /// <summary>
+    /// The catalogue's providers a call would get a key for (the user's own key where the tier
+    /// allows it, else an allowed system key), decrypting nothing; empty for a deleted or disabled user.
+    /// The same rules as <see cref="ResolveAsync"/>, for listings (<c>/v1/models</c>, error messages).
+    /// </summary>
+    public async ValueTask<IReadOnlyList<Provider>> UsableProvidersAsync(IEnumerable<Provider> providers, string userId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(userId, cancellationToken);
+        if (record is not { Enabled: true })
+        {
+            return [];
+        }
+
+        var byokAllowed = Tiers.Satisfies(record.Tier, byok.Value.RequiredTier);
+        return [.. providers.Where(p =>
+            (byokAllowed && record.Find(p.Id) is not null)
+            || (!p.UserEndpoint && systemKeys.Find(p) is not null && SystemKeyAllowed(record.Tier)))];
+    }
+
     private bool SystemKeyAllowed(string tier)
     {
         var tiers = proxy.Value.SystemKeyTiers;

@@ -34,6 +34,11 @@ public static class ProxyExtensions
     {
         app.MapReverseProxy(proxy =>
         {
+            foreach (var step in proxy.ApplicationServices.GetServices<IProxyPipelineStep>())
+            {
+                proxy.Use(step.InvokeAsync);
+            }
+
             proxy.UseMiddleware<KeyResolutionMiddleware>();
             proxy.UseLoadBalancing();
         });

@@ -8,6 +8,8 @@ namespace ByokGateway.Benchmarks;
 /// <c>dotnet run -c Release --project tests/Benchmarks -- --filter '*Fernet*'</c>.
 /// <c>alloc-probe</c> prints the allocated bytes of one cached key resolution as JSON for
 /// <c>make bench</c>, which checks the 1 KB target without a full BenchmarkDotNet run.
+/// <c>unified-memory-probe</c> prints what the /v1 model rewrite holds and allocates for a 20 MB
+/// body with the model first and last.
 /// </summary>
 internal static class BenchmarkProgram
 {
@@ -16,6 +18,12 @@ internal static class BenchmarkProgram
         if (args is ["alloc-probe"])
         {
             Console.WriteLine($$"""{"key_resolution_bytes_per_request":{{KeyResolutionBenchmarks.MeasureAllocatedBytes():0.0}}}""");
+            return;
+        }
+
+        if (args is ["unified-memory-probe"])
+        {
+            Console.WriteLine(Unified.ModelRewriteBenchmarks.MeasureMemory());
             return;
         }
 

@@ -1,6 +1,7 @@
 using FakeProvider.Anthropic;
 using FakeProvider.Auth;
 using FakeProvider.Chat;
+using FakeProvider.Compat;
 using FakeProvider.Control;
 using FakeProvider.Errors;
 using FakeProvider.KeyTests;
@@ -78,6 +79,7 @@ public static class FakeProviderApp
         app.MapControlApi();
         app.MapModels();
         app.MapOpenAiChat();
+        app.MapCompat();
         app.MapAnthropicMessages();
         app.MapKeyTests();
         app.MapFallback(ProviderErrors.NotFound);

@@ -19,4 +19,7 @@ internal static class ModelCatalog
         ModelSwitch.StatusPrefix + "429",
         ModelSwitch.StatusPrefix + "500",
     ];
+
+    /// <summary>The list a mount answers: its own model (<c>groq-model</c>), then the shared ones.</summary>
+    public static IReadOnlyList<string> IdsFor(string mount) => [mount + "-model", .. Ids];
 }

@@ -1,20 +1,25 @@
 using FakeProvider.Chat;
+using FakeProvider.Compat;
 using FakeProvider.Errors;
-using FakeProvider.Routing;
 
 namespace FakeProvider.OpenAi;
 
-/// <summary><c>POST /v1/chat/completions</c>, streaming and not.</summary>
+/// <summary><c>POST {mount}/chat/completions</c> on every OpenAI-compatible mount, streaming and not.</summary>
 internal static class OpenAiEndpoints
 {
     public static IEndpointRouteBuilder MapOpenAiChat(this IEndpointRouteBuilder app)
     {
-        app.MapPost(ProviderRoutes.ChatCompletions, ChatCompletionsAsync);
+        foreach (var mount in CompatMounts.All)
+        {
+            app.MapPost(mount.Base + CompatMounts.ChatCompletions, (HttpContext context, FakeChat chat, TimeProvider time) => ChatCompletionsAsync(context, chat, time, mount));
+        }
+
         return app;
     }
 
-    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, FakeChat chat, TimeProvider time)
+    private static async Task<IResult> ChatCompletionsAsync(HttpContext context, FakeChat chat, TimeProvider time, CompatMount mount)
     {
+        context.Response.Headers[CompatMount.Header] = mount.Name;
         var cancellationToken = context.RequestAborted;
         var body = await ChatRequest.ReadBodyAsync(context.Request, cancellationToken);
         if (!ChatRequest.TryParse(body, out var request, out var error))
@@ -32,7 +37,7 @@ internal static class OpenAiEndpoints
                 break;
         }
 
-        var completion = new Completion("chatcmpl-fake" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model);
+        var completion = new Completion("chatcmpl-fake" + Guid.NewGuid().ToString("N"), time.GetUtcNow().ToUnixTimeSeconds(), request.Model, mount.Fingerprint);
         if (request.Stream)
         {
             return new ServerSentEventsResult((sse, ct) => StreamAsync(sse, chat, turn, completion, ct));
@@ -40,30 +45,30 @@ internal static class OpenAiEndpoints
 
         await chat.BeforeReplyAsync(turn, cancellationToken);
         var reply = turn.Reply;
-        return TypedResults.Json(OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
+        return TypedResults.Json(OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens, completion.Fingerprint));
     }
 
     private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, Completion completion, CancellationToken cancellationToken)
     {
-        var (id, created, model) = completion;
+        var (id, created, model, fingerprint) = completion;
         var includeUsage = turn.Request.IncludeUsage;
         var pieces = turn.Reply.Pieces;
         for (var i = 0; i < pieces.Count; i++)
         {
             // The role rides on the first content chunk, so "the first chunk" always carries content.
             object delta = i == 0 ? new { role = "assistant", content = pieces[i] } : new { content = pieces[i] };
-            await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, delta, null, includeUsage), cancellationToken);
+            await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, delta, null, includeUsage, fingerprint), cancellationToken);
             await chat.AfterPieceAsync(turn, i, cancellationToken);
         }
 
-        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage), cancellationToken);
+        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage, fingerprint), cancellationToken);
         if (includeUsage)
         {
-            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, turn.Reply.PromptTokens, turn.Reply.CompletionTokens), cancellationToken);
+            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, turn.Reply.PromptTokens, turn.Reply.CompletionTokens, fingerprint), cancellationToken);
         }
 
         await sse.WriteAsync(null, "[DONE]", cancellationToken);
     }
 
-    private sealed record Completion(string Id, long Created, string Model);
+    private sealed record Completion(string Id, long Created, string Model, string Fingerprint);
 }

@@ -5,7 +5,7 @@ internal static class OpenAiShapes
 {
     public const string OwnedBy = "fake-provider";
 
-    public static object Completion(string id, long created, string model, string content, int promptTokens, int completionTokens) => new
+    public static object Completion(string id, long created, string model, string content, int promptTokens, int completionTokens, string fingerprint) => new
     {
         id,
         @object = "chat.completion",
@@ -22,28 +22,28 @@ internal static class OpenAiShapes
             },
         },
         usage = Usage(promptTokens, completionTokens),
-        system_fingerprint = (string?)null,
+        system_fingerprint = fingerprint,
     };
 
     /// <summary>
     /// One streamed delta. With <c>include_usage</c> every chunk carries <c>"usage": null</c>
     /// and only the extra final chunk (<see cref="UsageChunk"/>) has the numbers.
     /// </summary>
-    public static object Chunk(string id, long created, string model, object delta, string? finishReason, bool includeUsage)
+    public static object Chunk(string id, long created, string model, object delta, string? finishReason, bool includeUsage, string fingerprint)
     {
         var choices = new[] { new { index = 0, delta, logprobs = (object?)null, finish_reason = finishReason } };
         return includeUsage
-            ? new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = (string?)null, choices, usage = (object?)null }
-            : new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = (string?)null, choices };
+            ? new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = fingerprint, choices, usage = (object?)null }
+            : new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = fingerprint, choices };
     }
 
-    public static object UsageChunk(string id, long created, string model, int promptTokens, int completionTokens) => new
+    public static object UsageChunk(string id, long created, string model, int promptTokens, int completionTokens, string fingerprint) => new
     {
         id,
         @object = "chat.completion.chunk",
         created,
         model,
-        system_fingerprint = (string?)null,
+        system_fingerprint = fingerprint,
         choices = Array.Empty<object>(),
         usage = Usage(promptTokens, completionTokens),
     };
@@ -56,7 +56,27 @@ internal static class OpenAiShapes
         data = ids.Select(id => Model(id, created)).ToArray(),
     };
 
-    private static object Usage(int promptTokens, int completionTokens) => new
+    /// <summary>A legacy text completion, or one streamed piece of it (<c>finish_reason</c> null until the last).</summary>
+    public static object TextCompletion(string id, long created, string model, string text, string? finishReason, string fingerprint, object? usage) => new
+    {
+        id,
+        @object = "text_completion",
+        created,
+        model,
+        system_fingerprint = fingerprint,
+        choices = new[] { new { text, index = 0, logprobs = (object?)null, finish_reason = finishReason } },
+        usage,
+    };
+
+    public static object Embeddings(string model, IEnumerable<object> vectors, int promptTokens) => new
+    {
+        @object = "list",
+        data = vectors.Select((embedding, index) => new { @object = "embedding", index, embedding }).ToArray(),
+        model,
+        usage = new { prompt_tokens = promptTokens, total_tokens = promptTokens },
+    };
+
+    public static object Usage(int promptTokens, int completionTokens) => new
     {
         prompt_tokens = promptTokens,
         completion_tokens = completionTokens,
