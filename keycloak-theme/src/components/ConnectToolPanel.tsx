@@ -89,8 +89,10 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
             All your providers
           </Text>
           <div className="byok-unified" data-testid="connect-unified">
-            <code data-testid="unified-base-url">{unifiedBaseUrl(gatewayUrl)}</code>{" "}
-            <CopyButton text={unifiedBaseUrl(gatewayUrl)} label="Copy the base URL for all your providers" variant="plain" />
+            <div className="byok-unified__url">
+              <code data-testid="unified-base-url">{unifiedBaseUrl(gatewayUrl)}</code>
+              <CopyButton text={unifiedBaseUrl(gatewayUrl)} label="Copy the base URL for all your providers" variant="plain" />
+            </div>
             <TextContent>
               <Text component={TextVariants.small}>
                 One OpenAI-compatible base URL for every provider you can use: write the model as{" "}
