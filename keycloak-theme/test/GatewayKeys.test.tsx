@@ -233,6 +233,9 @@ describe("Connect a tool", () => {
     const rows = within(table).getAllByRole("row").slice(1);
     expect(rows.map((r) => r.getAttribute("data-provider"))).toEqual(["openai"]);
     expect(within(rows[0]!).getByTestId("base-url")).toHaveTextContent(`${BASE_URL}/openai/v1`);
+    // Above them, the one base URL for every provider (DESIGN.md section 11).
+    expect(screen.getByTestId("unified-base-url")).toHaveTextContent(`${BASE_URL}/v1`);
+    expect(screen.getByTestId("connect-unified")).toHaveTextContent("for example openai/gpt-5.4-mini");
   });
 
   it("uses the configured public gateway URL, and lists every provider on request", async () => {
@@ -248,7 +251,8 @@ describe("Connect a tool", () => {
       "https://llm.example.com/anthropic",
       "https://llm.example.com/custom",
     ]);
-    expect(snippet("openai-python")).toHaveTextContent('base_url="https://llm.example.com/openai/v1"');
+    expect(screen.getByTestId("unified-base-url")).toHaveTextContent("https://llm.example.com/v1");
+    expect(snippet("openai-python")).toHaveTextContent('base_url="https://llm.example.com/v1"');
   });
 
   it("fills the new key into the snippets while it is shown, the placeholder before and after", async () => {
@@ -274,18 +278,22 @@ describe("Connect a tool", () => {
     await user.click(screen.getByRole("button", { name: "Copy the Env vars snippet" }));
 
     expect(clipboard.writeText).toHaveBeenCalledWith(
-      `export OPENAI_BASE_URL='${BASE_URL}/openai/v1'\nexport OPENAI_API_KEY='${FIRST_TOKEN}'\n` +
+      `export OPENAI_BASE_URL='${BASE_URL}/v1'\nexport OPENAI_API_KEY='${FIRST_TOKEN}'\n` +
         `export ANTHROPIC_BASE_URL='${BASE_URL}/anthropic'\nexport ANTHROPIC_API_KEY='${FIRST_TOKEN}'\n`,
     );
   });
 
-  it("points the OpenAI-compatible snippets at the provider chosen", async () => {
+  it("points the OpenAI-compatible snippets at /v1 by default, or at the provider chosen", async () => {
     const { user } = await renderLoaded();
+    expect(snippet("openai-python")).toHaveTextContent(`base_url="${BASE_URL}/v1"`);
+    expect(snippet("openai-python")).toHaveTextContent('model="openai/gpt-5.4-mini"');
+    expect(snippet("open-webui")).toHaveTextContent(`URL: ${BASE_URL}/v1`);
 
-    await user.selectOptions(screen.getByLabelText("OpenAI-compatible provider in the snippets"), "anthropic");
+    await user.selectOptions(screen.getByLabelText("OpenAI-compatible endpoint in the snippets"), "anthropic");
 
     expect(snippet("openai-python")).toHaveTextContent(`base_url="${BASE_URL}/anthropic/v1"`);
     expect(snippet("open-webui")).toHaveTextContent(`URL: ${BASE_URL}/anthropic/v1`);
+    expect(snippet("openai-python")).toHaveTextContent('model="claude-haiku-4-5"');
   });
 
   it("lists no own providers when the plan does not include own keys, and says why", async () => {

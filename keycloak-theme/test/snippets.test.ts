@@ -67,8 +67,24 @@ describe("providerEndpoints", () => {
 });
 
 describe("openAiTargets", () => {
-  it("lists the providers with an OpenAI-compatible API, with their compatible base URL", () => {
-    const targets = openAiTargets(GATEWAY, catalogue(), true);
+  it("lists <gateway>/v1 first, then the providers with an OpenAI-compatible API, with their compatible base URL", () => {
+    const targets = openAiTargets(`${GATEWAY}/`, catalogue(), true);
+    expect(targets.map((t) => [t.id, t.baseUrl, t.exampleModel])).toEqual([
+      ["all", `${GATEWAY}/v1`, "openai/gpt-5.4-mini"],
+      ["openai", `${GATEWAY}/openai/v1`, "gpt-5.4-mini"],
+      ["anthropic", `${GATEWAY}/anthropic/v1`, "claude-haiku-4-5"],
+      ["groq", `${GATEWAY}/groq/openai/v1`, "llama-3.3-70b-versatile"],
+    ]);
+    expect(targets.map((t) => t.unified)).toEqual([true, false, false, false]);
+    expect(targets[0]!.ownKey).toBe(true);
+  });
+
+  it("offers no /v1 target when no provider has an OpenAI-compatible API", () => {
+    expect(openAiTargets(GATEWAY, [provider("cohere", "Cohere", true)], true)).toEqual([]);
+  });
+
+  it("keeps each provider's own base URL beside /v1", () => {
+    const targets = openAiTargets(GATEWAY, catalogue(), true).filter((t) => !t.unified);
     expect(targets.map((t) => [t.id, t.baseUrl])).toEqual([
       ["openai", `${GATEWAY}/openai/v1`],
       ["anthropic", `${GATEWAY}/anthropic/v1`],
@@ -76,12 +92,19 @@ describe("openAiTargets", () => {
     ]);
   });
 
-  it("defaults to OpenAI, unless the user has a key only for another compatible provider", () => {
-    expect(defaultOpenAiTarget(openAiTargets(GATEWAY, catalogue(), true))?.id).toBe("openai");
+  it("defaults to /v1 with an OpenAI model, unless the user has a key only for another compatible provider", () => {
+    const chosen = (providers: Provider[], byokAllowed: boolean) => {
+      const target = defaultOpenAiTarget(openAiTargets(GATEWAY, providers, byokAllowed));
+      return [target?.id, target?.exampleModel];
+    };
+    expect(chosen(catalogue(), true)).toEqual(["all", "openai/gpt-5.4-mini"]);
     const groqOnly = [provider("openai", "OpenAI"), provider("groq", "Groq", true)];
-    expect(defaultOpenAiTarget(openAiTargets(GATEWAY, groqOnly, true))?.id).toBe("groq");
+    expect(chosen(groqOnly, true)).toEqual(["all", "groq/llama-3.3-70b-versatile"]);
     // No own key anywhere (or a plan without them): OpenAI, which an operator key may serve.
-    expect(defaultOpenAiTarget(openAiTargets(GATEWAY, groqOnly, false))?.id).toBe("openai");
+    expect(chosen(groqOnly, false)).toEqual(["all", "openai/gpt-5.4-mini"]);
+    // Without /v1 among the targets: the provider /v1 would have named.
+    const providersOnly = openAiTargets(GATEWAY, groqOnly, true).filter((t) => !t.unified);
+    expect(defaultOpenAiTarget(providersOnly)?.id).toBe("groq");
     expect(defaultOpenAiTarget([])).toBeUndefined();
   });
 });
@@ -104,18 +127,23 @@ describe("buildSnippets", () => {
       expect(snippet.code, snippet.id).toContain(KEY);
       expect(snippet.code, snippet.id).not.toContain(KEY_PLACEHOLDER);
     }
-    expect(snippets["openai-python"].code).toContain(`OpenAI(\n    base_url="${GATEWAY}/openai/v1",\n    api_key="${KEY}",`);
-    expect(snippets["openai-node"].code).toContain(`baseURL: "${GATEWAY}/openai/v1",\n  apiKey: "${KEY}",`);
+    expect(snippets["openai-python"].code).toContain(`OpenAI(\n    base_url="${GATEWAY}/v1",\n    api_key="${KEY}",`);
+    expect(snippets["openai-python"].code).toContain(
+      '    # any provider you can use: <provider>/<model>\n    model="openai/gpt-5.4-mini",',
+    );
+    expect(snippets["openai-node"].code).toContain(`baseURL: "${GATEWAY}/v1",\n  apiKey: "${KEY}",`);
+    expect(snippets["openai-node"].code).toContain('  model: "openai/gpt-5.4-mini",');
     expect(snippets["anthropic-python"].code).toContain(`base_url="${GATEWAY}/anthropic",\n    api_key="${KEY}",`);
-    expect(snippets.curl.code).toContain(`curl '${GATEWAY}/openai/v1/chat/completions'`);
+    expect(snippets.curl.code).toContain(`curl '${GATEWAY}/v1/chat/completions'`);
+    expect(snippets.curl.code).toContain('"model":"openai/gpt-5.4-mini"');
     expect(snippets.curl.code).toContain(`-H 'Authorization: Bearer ${KEY}'`);
     expect(snippets.curl.code).toContain(`curl '${GATEWAY}/anthropic/v1/messages'`);
     expect(snippets.curl.code).toContain(`-H 'x-api-key: ${KEY}'`);
     expect(snippets.env.code).toBe(
-      `export OPENAI_BASE_URL='${GATEWAY}/openai/v1'\nexport OPENAI_API_KEY='${KEY}'\n` +
+      `export OPENAI_BASE_URL='${GATEWAY}/v1'\nexport OPENAI_API_KEY='${KEY}'\n` +
         `export ANTHROPIC_BASE_URL='${GATEWAY}/anthropic'\nexport ANTHROPIC_API_KEY='${KEY}'\n`,
     );
-    expect(snippets["open-webui"].code).toContain(`URL:      ${GATEWAY}/openai/v1`);
+    expect(snippets["open-webui"].code).toContain(`URL:      ${GATEWAY}/v1\nModels:   listed from the gateway as <provider>/<model>`);
     expect(snippets["open-webui"].code).toContain('auth_type "system_oauth"');
     expect(snippets["open-webui"].code).toContain(`Bearer ${KEY}`);
   });
@@ -131,6 +159,7 @@ describe("buildSnippets", () => {
     const [python] = buildSnippets({ openai: groq, anthropicBaseUrl: undefined, apiKey: KEY });
     expect(python!.code).toContain(`base_url="${GATEWAY}/groq/openai/v1"`);
     expect(python!.code).toContain('model="llama-3.3-70b-versatile"');
+    expect(python!.code).not.toContain("<provider>/<model>");
   });
 
   it("leaves out what the catalogue does not offer", () => {
@@ -171,7 +200,7 @@ describe("snippets parse in their languages", () => {
         "print([k.value.value for n in ast.walk(tree) if isinstance(n, ast.Call) for k in n.keywords if k.arg=='base_url'][0])";
       const result = spawnSync("/usr/bin/python3", ["-c", script], { input: snippets[id].code, encoding: "utf8" });
       expect(result.stderr, id).toBe("");
-      expect(result.stdout.trim(), id).toBe(id === "openai-python" ? `${oddGateway}/openai/v1` : `${oddGateway}/anthropic`);
+      expect(result.stdout.trim(), id).toBe(id === "openai-python" ? `${oddGateway}/v1` : `${oddGateway}/anthropic`);
     }
   });
 
@@ -180,6 +209,6 @@ describe("snippets parse in their languages", () => {
     const result = spawnSync("/bin/sh", ["-c", `${snippets.env.code}\nprintf '%s\\n' "$OPENAI_BASE_URL" "$ANTHROPIC_API_KEY"`], {
       encoding: "utf8",
     });
-    expect(result.stdout).toBe(`${oddGateway}/openai/v1\n${KEY}\n`);
+    expect(result.stdout).toBe(`${oddGateway}/v1\n${KEY}\n`);
   });
 });

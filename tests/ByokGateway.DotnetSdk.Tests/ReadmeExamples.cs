@@ -17,8 +17,8 @@ internal static class ReadmeExamples
         var gateway = Environment.GetEnvironmentVariable("GATEWAY_URL"); // e.g. http://localhost:8080
         var key = Environment.GetEnvironmentVariable("BYOK_KEY"); // a gateway key or a Keycloak access token
 
-        var chat = new ChatClient("gpt-5.4-mini", new ApiKeyCredential(key!),
-            new OpenAIClientOptions { Endpoint = new Uri($"{gateway}/openai/v1") });
+        var chat = new ChatClient("openai/gpt-5.4-mini", new ApiKeyCredential(key!),
+            new OpenAIClientOptions { Endpoint = new Uri($"{gateway}/v1") });
         ChatCompletion completion = await chat.CompleteChatAsync("Say hello");
         Console.WriteLine(completion.Content[0].Text);
 

@@ -24,6 +24,7 @@ import {
   defaultOpenAiTarget,
   openAiTargets,
   providerEndpoints,
+  unifiedBaseUrl,
   type ProviderEndpoint,
 } from "../connect/endpoints";
 import { KEY_PLACEHOLDER, buildSnippets, type SnippetId } from "../connect/snippets";
@@ -56,6 +57,7 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
   const targets = useMemo(() => openAiTargets(gatewayUrl, providers, byokAllowed), [gatewayUrl, providers, byokAllowed]);
   const [chosenTarget, setChosenTarget] = useState<string>();
   const target = targets.find((t) => t.id === chosenTarget) ?? defaultOpenAiTarget(targets);
+  const unified = targets.find((t) => t.unified);
   const anthropic = anthropicBaseUrl(gatewayUrl, providers);
   const snippets = buildSnippets({ openai: target, anthropicBaseUrl: anthropic, apiKey });
   const [activeTab, setActiveTab] = useState<SnippetId>("openai-python");
@@ -80,6 +82,27 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
           </Text>
         </TextContent>
       </StackItem>
+
+      {unified && (
+        <StackItem>
+          <Text component="h3" className="byok-subheading">
+            All your providers
+          </Text>
+          <div className="byok-unified" data-testid="connect-unified">
+            <div className="byok-unified__url">
+              <code data-testid="unified-base-url">{unifiedBaseUrl(gatewayUrl)}</code>
+              <CopyButton text={unifiedBaseUrl(gatewayUrl)} label="Copy the base URL for all your providers" variant="plain" />
+            </div>
+            <TextContent>
+              <Text component={TextVariants.small}>
+                One OpenAI-compatible base URL for every provider you can use: write the model as{" "}
+                <code>&lt;provider&gt;/&lt;model&gt;</code>, for example <code>{unified.exampleModel}</code>. Tools that
+                list models see all of yours with that prefix.
+              </Text>
+            </TextContent>
+          </div>
+        </StackItem>
+      )}
 
       <StackItem>
         <Text component="h3" className="byok-subheading">
@@ -117,14 +140,18 @@ export const ConnectToolPanel = ({ gatewayUrl, providers, byokAllowed, apiKey, a
             Snippets
           </Text>
           {targets.length > 1 && target && (
-            <FormGroup label="OpenAI-compatible provider in the snippets" fieldId="byok-connect-target">
+            <FormGroup label="OpenAI-compatible endpoint in the snippets" fieldId="byok-connect-target">
               <FormSelect
                 id="byok-connect-target"
                 value={target.id}
                 onChange={(_event, value) => setChosenTarget(value)}
               >
                 {targets.map((t) => (
-                  <FormSelectOption key={t.id} value={t.id} label={t.ownKey ? `${t.label} (your key)` : t.label} />
+                  <FormSelectOption
+                    key={t.id}
+                    value={t.id}
+                    label={t.ownKey && !t.unified ? `${t.label} (your key)` : t.label}
+                  />
                 ))}
               </FormSelect>
             </FormGroup>

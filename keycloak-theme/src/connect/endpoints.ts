@@ -84,10 +84,18 @@ export function providerEndpoints(gatewayUrl: string, providers: Provider[], byo
   });
 }
 
+/** The id of the single OpenAI-compatible endpoint for every provider (DESIGN.md section 11). */
+export const UNIFIED_TARGET_ID = "all";
+
+/** `<gateway>/v1`: one OpenAI-compatible base URL for every provider, models written `<provider>/<model>`. */
+export function unifiedBaseUrl(gatewayUrl: string): string {
+  return `${gatewayUrl.replace(/\/+$/, "")}/v1`;
+}
+
 /**
  * An OpenAI-compatible base URL the OpenAI SDK, curl, `OPENAI_BASE_URL` and Open WebUI can be
- * pointed at. Today one per provider; the single `<gateway>/v1` endpoint for every provider
- * (DESIGN.md section 11) becomes one more target, listed first, with `<provider>/<model>` models.
+ * pointed at: the single `<gateway>/v1` endpoint for every provider (listed first, models written
+ * `<provider>/<model>`), then one per provider with that provider's own model names.
  */
 export type OpenAiTarget = {
   id: string;
@@ -95,6 +103,8 @@ export type OpenAiTarget = {
   baseUrl: string;
   exampleModel: string;
   ownKey: boolean;
+  /** Whether this is `<gateway>/v1`, where the model names the provider. */
+  unified: boolean;
 };
 
 export function openAiTargets(gatewayUrl: string, providers: Provider[], byokAllowed: boolean): OpenAiTarget[] {
@@ -110,18 +120,38 @@ export function openAiTargets(gatewayUrl: string, providers: Provider[], byokAll
       baseUrl: gatewayRoute(gatewayUrl, provider.id, compatible.path),
       exampleModel: compatible.exampleModel,
       ownKey: byokAllowed && provider.configured,
+      unified: false,
     });
   }
-  return targets;
+  const example = defaultProviderTarget(targets);
+  if (!example) {
+    return targets;
+  }
+  // The example model is the provider the page would have picked, written `<provider>/<model>`.
+  const unified: OpenAiTarget = {
+    id: UNIFIED_TARGET_ID,
+    label: "All your providers (model as <provider>/<model>)",
+    baseUrl: unifiedBaseUrl(gatewayUrl),
+    exampleModel: `${example.id}/${example.exampleModel}`,
+    ownKey: targets.some((t) => t.ownKey),
+    unified: true,
+  };
+  return [unified, ...targets];
 }
 
-/** OpenAI when the user can use it (or uses nothing yet), else the first target with an own key. */
+/** The single `<gateway>/v1` endpoint when there is one, else the best provider of its own. */
 export function defaultOpenAiTarget(targets: OpenAiTarget[]): OpenAiTarget | undefined {
-  const openai = targets.find((t) => t.id === "openai");
-  if (openai?.ownKey || !targets.some((t) => t.ownKey)) {
-    return openai ?? targets[0];
+  return targets.find((t) => t.unified) ?? defaultProviderTarget(targets);
+}
+
+/** OpenAI when the user can use it (or uses nothing yet), else the first provider with an own key. */
+function defaultProviderTarget(targets: OpenAiTarget[]): OpenAiTarget | undefined {
+  const providers = targets.filter((t) => !t.unified);
+  const openai = providers.find((t) => t.id === "openai");
+  if (openai?.ownKey || !providers.some((t) => t.ownKey)) {
+    return openai ?? providers[0];
   }
-  return targets.find((t) => t.ownKey);
+  return providers.find((t) => t.ownKey);
 }
 
 /** The Anthropic SDK's base URL, when the catalogue has Anthropic. */

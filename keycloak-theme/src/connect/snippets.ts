@@ -32,7 +32,11 @@ const literal = (value: string) => JSON.stringify(value);
 /** A POSIX shell word that stays exactly `value`. */
 export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
+/** The comment above the model in a snippet for `<gateway>/v1`. */
+const UNIFIED_MODEL_NOTE = "any provider you can use: <provider>/<model>";
+
 function openAiPython(target: OpenAiTarget, key: string): string {
+  const note = target.unified ? `    # ${UNIFIED_MODEL_NOTE}\n` : "";
   return `from openai import OpenAI
 
 client = OpenAI(
@@ -40,7 +44,7 @@ client = OpenAI(
     api_key=${literal(key)},
 )
 reply = client.chat.completions.create(
-    model=${literal(target.exampleModel)},
+${note}    model=${literal(target.exampleModel)},
     messages=[{"role": "user", "content": ${literal(PROMPT)}}],
 )
 print(reply.choices[0].message.content)
@@ -48,6 +52,7 @@ print(reply.choices[0].message.content)
 }
 
 function openAiNode(target: OpenAiTarget, key: string): string {
+  const note = target.unified ? `  // ${UNIFIED_MODEL_NOTE}\n` : "";
   return `import OpenAI from "openai";
 
 const client = new OpenAI({
@@ -55,7 +60,7 @@ const client = new OpenAI({
   apiKey: ${literal(key)},
 });
 const reply = await client.chat.completions.create({
-  model: ${literal(target.exampleModel)},
+${note}  model: ${literal(target.exampleModel)},
   messages: [{ role: "user", content: ${literal(PROMPT)} }],
 });
 console.log(reply.choices[0].message.content);
@@ -112,9 +117,12 @@ function environment(target: OpenAiTarget | undefined, anthropic: string | undef
 }
 
 function openWebUi(target: OpenAiTarget, key: string): string {
+  const models = target.unified
+    ? "Models:   listed from the gateway as <provider>/<model>, for every provider\n          you can use\n"
+    : "";
   return `Admin Settings > Connections > OpenAI > Add Connection
 URL:      ${target.baseUrl}
-Auth:     OAuth  (auth_type "system_oauth": Open WebUI signs users in with
+${models}Auth:     OAuth  (auth_type "system_oauth": Open WebUI signs users in with
           this Keycloak and sends each user's own token; no key needed)
   or:     Bearer ${key}
           (this gateway key: every chat uses your keys)
@@ -122,8 +130,8 @@ Auth:     OAuth  (auth_type "system_oauth": Open WebUI signs users in with
 }
 
 /**
- * Copy-ready snippets for the gateway. Pure: the page renders what this returns, so adding a
- * target (such as the single `<gateway>/v1` endpoint) needs no change here.
+ * Copy-ready snippets for the gateway. Pure: the page renders what this returns; the OpenAI
+ * ones go to the target chosen, by default the single `<gateway>/v1` endpoint.
  */
 export function buildSnippets({ openai, anthropicBaseUrl, apiKey }: SnippetInput): Snippet[] {
   const key = apiKey ?? KEY_PLACEHOLDER;

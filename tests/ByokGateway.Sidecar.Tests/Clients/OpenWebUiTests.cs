@@ -34,24 +34,28 @@ public sealed class OpenWebUiTests(SharedGateway shared)
     }
 
     [Fact]
-    public async Task Models_OpenWebUiTokenWithItsCookies_ListsModelsWithUsersKeyAndNoCookieReachesProvider()
+    public async Task Models_OpenWebUiTokenWithItsCookies_ListsEveryProvidersModelsAndNoCookieReachesProvider()
     {
         Assert.SkipUnless(Stack.Keycloak.IsEmulator, "tokens of the open-webui client come from a browser login; the emulator mints them");
         var (_, token, cookies) = await SignedInUserWithKeyAsync();
-        // A test-only marker in the query (passed through) tells this call apart in the shared fake's log.
-        var marker = Guid.NewGuid().ToString("N");
-        using var request = OpenWebUiRequest(HttpMethod.Get, $"openai/v1/models?test={marker}", token, cookies);
+        var before = (await Stack.Provider.RequestsAsync()).Count;
+        using var request = OpenWebUiRequest(HttpMethod.Get, "v1/models", token, cookies);
 
         using var response = await Stack.Sidecar.Client().SendAsync(request);
 
         var body = await response.AssertOkJsonAsync();
         Assert.Equal("list", body["object"]!.GetValue<string>());
-        Assert.NotEmpty(body["data"]!.AsArray());
-        Assert.Equal("byok", response.Headers.GetValues("X-Byok-Key-Source").Single());
-        var upstream = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject())
-            .Single(r => r["query"]!.GetValue<string>().Contains(marker, StringComparison.Ordinal));
-        Assert.Equal("/v1/models", upstream["path"]!.GetValue<string>());
-        AssertOnlyUsersKey(upstream, token, cookies);
+        var ids = body["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+        // openai through the user's own key, anthropic through the stack's system key.
+        Assert.Contains("openai/openai-model", ids);
+        Assert.Contains("anthropic/anthropic-model", ids);
+        var since = (await Stack.Provider.RequestsAsync()).Skip(before).Select(r => r!.AsObject()).ToList();
+        // The user's own key fetched OpenAI's list (other test classes share the fake, hence Contains).
+        var own = since.Where(r => r["key"]?.GetValue<string>() == UserKey && r["path"]!.GetValue<string>() == "/v1/models").ToList();
+        Assert.NotEmpty(own);
+        Assert.All(own, r => AssertOnlyUsersKey(r, token, cookies));
+        // No list call of this user, whichever key it carried, passed a cookie or a credential on.
+        Assert.All(since, r => AssertNoCallerSecrets(r, token, cookies));
     }
 
     [Fact]
@@ -59,10 +63,10 @@ public sealed class OpenWebUiTests(SharedGateway shared)
     {
         Assert.SkipUnless(Stack.Keycloak.IsEmulator, "tokens of the open-webui client come from a browser login; the emulator mints them");
         var (user, token, cookies) = await SignedInUserWithKeyAsync();
-        using var request = OpenWebUiRequest(HttpMethod.Post, "openai/v1/chat/completions", token, cookies);
+        using var request = OpenWebUiRequest(HttpMethod.Post, "v1/chat/completions", token, cookies);
         request.Content = JsonContent.Create(new JsonObject
         {
-            ["model"] = "gpt-5.4-mini",
+            ["model"] = "openai/gpt-5.4-mini",
             ["stream"] = true,
             ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "hello " + user.Id }),
         });
@@ -72,17 +76,19 @@ public sealed class OpenWebUiTests(SharedGateway shared)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("byok", response.Headers.GetValues("X-Byok-Key-Source").Single());
+        Assert.Equal("openai", response.Headers.GetValues("X-Byok-Provider").Single());
         var (text, done) = await ReadStreamAsync(response);
         Assert.Equal("fake: hello " + user.Id, text);
         Assert.True(done, "the stream did not end with data: [DONE]");
         var upstream = (await Stack.Provider.RequestsAsync()).Select(r => r!.AsObject())
             .Single(r => r["body"]?.GetValue<string>() is { } b && b.Contains(user.Id, StringComparison.Ordinal));
         Assert.Equal("/v1/chat/completions", upstream["path"]!.GetValue<string>());
+        Assert.Equal("gpt-5.4-mini", JsonNode.Parse(upstream["body"]!.GetValue<string>())!["model"]!.GetValue<string>());
         Assert.True(upstream["completed"]!.GetValue<bool>());
         AssertOnlyUsersKey(upstream, token, cookies);
     }
 
-    /// <summary>A starter user with a stored OpenAI key, signed in to Open WebUI: its open-webui access token and browser cookies.</summary>
+    /// <summary>A starter user with a stored OpenAI key, signed in to Open WebUI (its connection: the gateway's /v1): its open-webui access token and browser cookies.</summary>
     private async Task<(TestUser User, string Token, OpenWebUiCookies Cookies)> SignedInUserWithKeyAsync()
     {
         var user = await Stack.Keycloak.CreateUserAsync("starter", "owui");
@@ -114,6 +120,11 @@ public sealed class OpenWebUiTests(SharedGateway shared)
     {
         Assert.Equal(UserKey, upstream["key"]!.GetValue<string>());
         Assert.Equal("Bearer " + UserKey, ProxyTests.Header(upstream, "authorization"));
+        AssertNoCallerSecrets(upstream, token, cookies);
+    }
+
+    private static void AssertNoCallerSecrets(JsonObject upstream, string token, OpenWebUiCookies cookies)
+    {
         Assert.Null(ProxyTests.Header(upstream, "cookie"));
         var seen = upstream.ToJsonString();
         SecretAssert.Absent(seen, token, "the caller's Keycloak access token", "What the provider received");

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ByokGateway.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
 
 namespace ByokGateway.Tests.Deployment;
@@ -77,13 +78,24 @@ public sealed partial class OpenWebUiComposeTests
         var urls = Environment["OPENAI_API_BASE_URLS"].Split(';');
         var configs = JsonNode.Parse(Environment["OPENAI_API_CONFIGS"])!.AsObject();
 
-        // One connection: the sidecar's OpenAI route, by service name and container port.
-        Assert.Equal([$"http://sidecar:{ContainerPort("sidecar")}/openai/v1"], urls);
+        // One connection: the sidecar's unified endpoint for every provider, by service name and container port.
+        Assert.Equal([$"http://sidecar:{ContainerPort("sidecar")}/v1"], urls);
         Assert.Equal(["0"], configs.Select(c => c.Key));
         var connection = configs["0"]!;
         Assert.Equal("system_oauth", connection["auth_type"]!.GetValue<string>());
         Assert.True(connection["enable"]!.GetValue<bool>());
-        Assert.NotEmpty(connection["model_ids"]!.AsArray());
+        // /v1 routes by the model's "<provider>/" prefix: each listed model names a catalogue
+        // provider that has an OpenAI-compatible path, or /v1 would refuse it with a 400.
+        var modelIds = connection["model_ids"]!.AsArray().Select(m => m!.GetValue<string>()).ToList();
+        Assert.NotEmpty(modelIds);
+        var catalogue = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "sidecar", "appsettings.json")))!["Providers"]!.AsObject();
+        Assert.All(modelIds, id =>
+        {
+            var slash = id.IndexOf('/', StringComparison.Ordinal);
+            Assert.True(slash > 0 && slash < id.Length - 1, $"model id '{id}' is not <provider>/<model>");
+            var provider = catalogue[id[..slash]];
+            Assert.True(provider?["OpenAiPath"] is not null, $"model id '{id}' names no catalogue provider with an OpenAI-compatible path");
+        });
         // No static key: the user's own Keycloak token is the only credential Open WebUI sends.
         Assert.Equal(string.Empty, Environment["OPENAI_API_KEYS"]);
         Assert.Equal("true", Environment["ENABLE_OPENAI_API"]);

@@ -45,19 +45,24 @@ public sealed partial class ToolsReadmeTests
     }
 
     [Fact]
-    public void Environment_BaseUrlsAreTheGatewayRoutesOfEachSdksDefault()
+    public void Environment_BaseUrlsAreTheUnifiedEndpointAndAnthropicsRoute()
     {
         var env = Exports(Block("environment"));
         var providers = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "sidecar", "appsettings.json")))!["Providers"]!;
 
         Assert.Equal(["OPENAI_BASE_URL", "OPENAI_API_KEY", "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY"], env.Keys);
-        Assert.Equal(GatewayUrl + "/openai/v1", env["OPENAI_BASE_URL"]);
+        // The OpenAI SDKs go to /v1 (every provider, DESIGN.md section 11), the Anthropic SDKs to their provider route.
+        Assert.Equal(GatewayUrl + "/v1", env["OPENAI_BASE_URL"]);
         Assert.Equal(GatewayUrl + "/anthropic", env["ANTHROPIC_BASE_URL"]);
         Assert.All(new[] { env["OPENAI_API_KEY"], env["ANTHROPIC_API_KEY"] }, key => Assert.StartsWith("bgk_", key, StringComparison.Ordinal));
-        // /{provider}/{path} goes to the provider's BaseUrl + path: the SDKs' own defaults
-        // (https://api.openai.com/v1, https://api.anthropic.com) behind the gateway's prefixes.
-        Assert.Equal("https://api.openai.com", providers["openai"]!["BaseUrl"]!.GetValue<string>());
+        // /anthropic/{path} goes to the provider's BaseUrl + path: the SDK's own default
+        // (https://api.anthropic.com) behind the gateway's prefix.
         Assert.Equal("https://api.anthropic.com", providers["anthropic"]!["BaseUrl"]!.GetValue<string>());
+        // On /v1 the model names its provider, one the gateway reaches through an OpenAI-compatible path.
+        var model = OpenAiModel().Match(Block("python")).Groups["model"].Value;
+        var slash = model.IndexOf('/', StringComparison.Ordinal);
+        Assert.True(slash > 0, $"the Python recipe's OpenAI model '{model}' is not <provider>/<model>");
+        Assert.NotNull(providers[model[..slash]]?["OpenAiPath"]);
     }
 
     [Fact]
@@ -78,7 +83,8 @@ public sealed partial class ToolsReadmeTests
     [Fact]
     public void IdeAssistants_UseTheGatewaysOpenAiRouteAndAGatewayKey()
     {
-        var openAiBase = Exports(Block("environment"))["OPENAI_BASE_URL"];
+        // IDE tools add their own prefixes to model names, so they keep OpenAI's provider route.
+        var openAiBase = GatewayUrl + "/openai/v1";
 
         var stream = new YamlStream();
         stream.Load(new StringReader(Block("continue")));
@@ -168,6 +174,9 @@ public sealed partial class ToolsReadmeTests
 
     [GeneratedRegex(@"^(?:export )?(?<name>[A-Z][A-Z0-9_]*)=(?<value>\S*)")]
     private static partial Regex ExportLine();
+
+    [GeneratedRegex(@"openai\.chat\.completions\.create\(model=""(?<model>[^""]+)""")]
+    private static partial Regex OpenAiModel();
 
     [GeneratedRegex(@"^using [A-Za-z.]+;$")]
     private static partial Regex UsingLine();

@@ -88,8 +88,9 @@ describe('Gateway keys and Connect a tool in Chromium against the sidecar', { ti
     assert.ok(png.length > PNG_SIGNATURE.length && png.subarray(0, 8).equals(PNG_SIGNATURE), `${path} is a PNG`);
   }
 
+  // Through the page's default base URL, <gateway>/v1, the model names its provider (DESIGN.md section 11).
   const chat = (client) => client.chat.completions.create({
-    model: 'gpt-4o-mini',
+    model: 'openai/gpt-4o-mini',
     messages: [{ role: 'user', content: 'hello from the laptop' }],
   });
 
@@ -105,6 +106,8 @@ describe('Gateway keys and Connect a tool in Chromium against the sidecar', { ti
     const ownBaseUrls = page.getByTestId('connect-base-urls');
     await ownBaseUrls.waitFor();
     assert.equal(await ownBaseUrls.locator('tr[data-provider="openai"] [data-testid="base-url"]').innerText(), `${stack.sidecarUrl}/openai/v1`);
+    // Above them, the one base URL for all of bob's providers.
+    assert.equal(await page.getByTestId('unified-base-url').innerText(), `${stack.sidecarUrl}/v1`);
     assert.ok((await page.getByTestId('snippet-openai-python').innerText()).includes(`api_key="${PLACEHOLDER}"`), 'a placeholder before any key exists');
 
     // Create: name and expiry.
@@ -126,7 +129,7 @@ describe('Gateway keys and Connect a tool in Chromium against the sidecar', { ti
     await page.getByRole('tab', { name: 'Env vars', exact: true }).click();
     const envSnippet = await copyWith(page, page.getByTestId('copy-snippet-env'));
     const env = Object.fromEntries([...envSnippet.matchAll(/^export (\w+)='([^']*)'$/gm)].map(([, name, value]) => [name, value]));
-    assert.equal(env.OPENAI_BASE_URL, `${stack.sidecarUrl}/openai/v1`);
+    assert.equal(env.OPENAI_BASE_URL, `${stack.sidecarUrl}/v1`);
     assert.equal(env.OPENAI_API_KEY === copied, true, 'OPENAI_API_KEY in the snippet is the new key');
     assert.equal(env.ANTHROPIC_BASE_URL, `${stack.sidecarUrl}/anthropic`);
 
@@ -149,9 +152,11 @@ describe('Gateway keys and Connect a tool in Chromium against the sidecar', { ti
     const { data, response } = await chat(client).withResponse();
     assert.equal(data.choices[0].message.content, 'fake: hello from the laptop');
     assert.equal(response.headers.get('x-byok-key-source'), 'byok', "bob's own key served the call");
+    assert.equal(response.headers.get('x-byok-provider'), 'openai', 'the openai/ prefix chose OpenAI');
     const forwarded = (await stack.providerRequests()).slice(before);
     assert.equal(forwarded.length, 1, 'one provider request');
     assert.equal(forwarded[0].path, '/v1/chat/completions');
+    assert.equal(JSON.parse(forwarded[0].body).model, 'gpt-4o-mini', "the provider got its own model name");
     assert.equal(forwarded[0].key === USER_OPENAI_KEY, true, "the provider received bob's stored OpenAI key");
     assert.equal(JSON.stringify(forwarded[0]).includes(copied), false, 'the gateway key never reaches the provider');
 
@@ -211,7 +216,7 @@ describe('Gateway keys and Connect a tool in Chromium against the sidecar', { ti
     const python = await copyWith(page, page.getByTestId('copy-snippet-openai-python'));
     const onScreen = await page.getByTestId('snippet-openai-python').locator('pre').innerText();
     assert.equal(python.trimEnd() === onScreen.trimEnd(), true, 'copied as shown');
-    assert.ok(python.includes(`base_url="${stack.sidecarUrl}/openai/v1"`), 'the Python snippet has the gateway base URL');
+    assert.ok(python.includes(`base_url="${stack.sidecarUrl}/v1"`), 'the Python snippet has the gateway base URL');
     assert.equal(python.includes(`api_key="${key}"`), true, 'the Python snippet has the new key');
   }));
 });

@@ -1,5 +1,5 @@
 // npm install openai @anthropic-ai/sdk
-// OPENAI_BASE_URL=http://localhost:8080/openai/v1 OPENAI_API_KEY=<gateway key>
+// OPENAI_BASE_URL=http://localhost:8080/v1 OPENAI_API_KEY=<gateway key>
 // ANTHROPIC_BASE_URL=http://localhost:8080/anthropic ANTHROPIC_API_KEY=<gateway key> node env-clients.mjs
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -8,7 +8,7 @@ const openai = new OpenAI(); // OPENAI_BASE_URL, OPENAI_API_KEY
 const anthropic = new Anthropic(); // ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY
 
 const completion = await openai.chat.completions.create({
-  model: 'gpt-5.4-mini',
+  model: 'openai/gpt-5.4-mini', // or groq/..., anthropic/..., any provider you have a key for
   messages: [{ role: 'user', content: 'Say hello' }],
 });
 console.log(completion.choices[0].message.content);
