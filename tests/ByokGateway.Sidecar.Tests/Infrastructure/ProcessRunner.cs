@@ -24,7 +24,18 @@ public static class ProcessRunner
         }
 
         process.StandardInput.Close();
-        await process.WaitForExitAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // A guard timeout (a process that starts instead of refusing): do not leave it running
+            // for the rest of the suite and beyond.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 
