@@ -39,7 +39,7 @@ public static class GatewayKeysApi
         AuditLog audit,
         CancellationToken cancellationToken)
     {
-        var (body, parseError) = await ReadBodyAsync(request, cancellationToken);
+        var (body, parseError) = await ApiRequestBody.ReadObjectAsync(request, "{\"name\":\"laptop CLI\",\"expires_in_days\":90}", cancellationToken);
         if (parseError is not null)
         {
             return parseError;
@@ -217,21 +217,6 @@ public static class GatewayKeysApi
         {
             text = null;
             return false;
-        }
-    }
-
-    private static async Task<(JsonElement? Body, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
-            return body.ValueKind == JsonValueKind.Object
-                ? (body, null)
-                : (null, ApiProblems.BadRequest("The request body must be a JSON object such as {\"name\":\"laptop CLI\",\"expires_in_days\":90}."));
-        }
-        catch (JsonException)
-        {
-            return (null, ApiProblems.BadRequest("The request body is not valid JSON; send a JSON object such as {\"name\":\"laptop CLI\",\"expires_in_days\":90}."));
         }
     }
 }

@@ -70,7 +70,7 @@ public static class ByokApi
     public static async Task<Results<Ok<AddKeyResponse>, ProblemHttpResult>> AddKeyAsync(
         HttpRequest request, ClaimsPrincipal user, [AsParameters] ByokServices services, CancellationToken cancellationToken)
     {
-        var (body, parseError) = await ReadBodyAsync(request, cancellationToken);
+        var (body, parseError) = await ApiRequestBody.ReadObjectAsync(request, "{\"provider\":\"openai\",\"key\":\"sk-...\"}", cancellationToken);
         if (parseError is not null)
         {
             return parseError;
@@ -244,38 +244,6 @@ public static class ByokApi
 
     private static ProblemHttpResult UnknownProvider(string provider) =>
         ApiProblems.BadRequest($"Unknown provider '{Truncate(provider)}'. GET /api/v1/byok/providers lists the supported ones.");
-
-    /// <summary>The largest request body the API reads; larger ones are refused with 413.</summary>
-    public const long MaxBodyBytes = 64 * 1024;
-
-    private static async Task<(JsonElement? Body, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        // A body without Content-Type is read as JSON, so clients that never sent one keep working;
-        // a body that says it is something else is refused rather than guessed at.
-        if (request.ContentType is not null && !request.HasJsonContentType())
-        {
-            return (null, ApiProblems.UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json."));
-        }
-
-        // A key, a label and an endpoint fit in a few KB. Kestrel enforces the limit while the
-        // body is read (413 through the exception handler), whether it is announced or chunked.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
-        try
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(request.Body, cancellationToken: cancellationToken);
-            return body.ValueKind == JsonValueKind.Object
-                ? (body, null)
-                : (null, ApiProblems.BadRequest("The request body must be a JSON object such as {\"provider\":\"openai\",\"key\":\"sk-...\"}."));
-        }
-        catch (JsonException)
-        {
-            return (null, ApiProblems.BadRequest("The request body is not valid JSON; send a JSON object such as {\"provider\":\"openai\",\"key\":\"sk-...\"}."));
-        }
-    }
 
     private static async Task<(ValidKey Input, Dictionary<string, List<string>> Errors)> ValidateAsync(
         JsonElement body, ByokServices services, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed class MalformedRequestTests(MalformedRequestTests.Gateway gateway)
 {
     private const string Key = "sk-user-valid-openai-0001";
 
-    /// <summary>Every route of the gateway: the management API, proxy routes of two providers, the operational endpoints.</summary>
+    /// <summary>Every route of the gateway: the management API (gateway keys included), proxy routes of two providers, the operational endpoints.</summary>
     private static readonly Route[] Routes =
     [
         new("GET", "api/v1/byok/providers", RouteKind.Api),
@@ -25,6 +25,9 @@ public sealed class MalformedRequestTests(MalformedRequestTests.Gateway gateway)
         new("DELETE", "api/v1/byok/keys/openai", RouteKind.Api),
         new("POST", "api/v1/byok/keys/test/openai", RouteKind.Api),
         new("GET", "api/v1/byok/stats", RouteKind.Api),
+        new("POST", "api/v1/byok/tokens", RouteKind.Api, ReadsBody: true),
+        new("GET", "api/v1/byok/tokens", RouteKind.Api),
+        new("DELETE", "api/v1/byok/tokens/0123456789abcdef", RouteKind.Api),
         new("POST", "openai/v1/chat/completions", RouteKind.Proxy, ReadsBody: true),
         new("GET", "openai/v1/models", RouteKind.Proxy),
         new("POST", "anthropic/v1/messages", RouteKind.Proxy, ReadsBody: true),
