@@ -22,7 +22,7 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
     // Services come per call (singletons, so this costs a lookup), not through the constructor:
     // YARP builds its pipeline while the app is composed, before start-up validation of the
     // options could report bad configuration in words.
-    public async Task InvokeAsync(HttpContext context, ProviderCatalog catalog, KeyResolver resolver, ProxyMetrics metrics)
+    public async Task InvokeAsync(HttpContext context, ProviderCatalog catalog, KeyResolver resolver, ProxyMetrics metrics, ForwardingSteps steps)
     {
         // The realm-user policy of the management API, with the same outcomes: 401 via the bearer
         // challenge, 403 via forbid. It is checked here rather than as the routes'
@@ -35,6 +35,7 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
         }
 
         var started = Stopwatch.GetTimestamp();
+        var arrived = steps.Time.GetUtcNow();
         var providerId = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(ProxyConfigProvider.ProviderMetadata);
         if (providerId is null || !catalog.TryGet(providerId, out var provider))
         {
@@ -64,7 +65,7 @@ public sealed partial class KeyResolutionMiddleware(RequestDelegate next, ILogge
         context.Features.Set(key);
         context.Response.Headers[KeySourceHeader] = key!.SourceName;
         var forwarding = Stopwatch.GetTimestamp();
-        await next(context);
+        await steps.InvokeAsync(context, new ProxiedCall(userId, key.Tier, provider, key.Source, started, arrived), next);
         metrics.RecordUpstream(provider.Id, Stopwatch.GetElapsedTime(forwarding));
 
         if (context.GetForwarderErrorFeature() is { } failure && !context.Response.HasStarted)

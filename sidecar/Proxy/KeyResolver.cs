@@ -51,12 +51,12 @@ public sealed partial class KeyResolver(
                 return (null, ApiProblems.Forbidden($"Your {provider.Name} key has no valid endpoint; add it again with its endpoint."));
             }
 
-            return (new ResolvedKey(provider, key, KeySource.Byok, endpoint), null);
+            return (new ResolvedKey(provider, key, KeySource.Byok, endpoint) { Tier = record.Tier }, null);
         }
 
         if (!provider.UserEndpoint && systemKeys.Find(provider) is { } systemKey && SystemKeyAllowed(record.Tier))
         {
-            return (new ResolvedKey(provider, systemKey, KeySource.System, null), null);
+            return (new ResolvedKey(provider, systemKey, KeySource.System, null) { Tier = record.Tier }, null);
         }
 
         var detail = byokAllowed

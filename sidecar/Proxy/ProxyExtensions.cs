@@ -15,6 +15,7 @@ public static class ProxyExtensions
         builder.Services.AddSingleton<SystemKeys>();
         builder.Services.AddSingleton<KeyResolver>();
         builder.Services.AddSingleton<ProxyMetrics>();
+        builder.Services.AddSingleton<ForwardingSteps>();
         builder.Services.AddSingleton<IProxyConfigProvider, ProxyConfigProvider>();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, GuardedForwarderHttpClientFactory>();
         builder.Services.AddReverseProxy().AddTransforms<KeySwapTransformProvider>();

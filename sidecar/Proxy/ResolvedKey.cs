@@ -8,6 +8,9 @@ namespace ByokGateway.Proxy;
 /// </summary>
 public sealed record ResolvedKey(Provider Provider, string Key, KeySource Source, Uri? Endpoint)
 {
+    /// <summary>The user's tier, from the same record the key came from (limits are per tier).</summary>
+    public string Tier { get; init; } = "";
+
     public string SourceName => Source == KeySource.Byok ? "byok" : "system";
 
     public override string ToString() => $"{Provider.Id} ({SourceName})";
