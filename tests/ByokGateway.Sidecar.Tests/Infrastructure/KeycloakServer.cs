@@ -22,7 +22,9 @@ public sealed class KeycloakServer : IAsyncDisposable
     public const string SidecarClient = "byok-sidecar";
 
     private readonly WebApplication? _emulator;
-    private string? _adminToken;
+    // The service account's token and when to fetch the next one: a long test run outlives one token
+    // (the realm's 300 s lifespan), after which every admin call would answer 401.
+    private (string Token, DateTimeOffset RenewAt)? _adminToken;
 
     private KeycloakServer(Uri url, string secret, WebApplication? emulator)
     {
@@ -148,9 +150,13 @@ public sealed class KeycloakServer : IAsyncDisposable
 
     public async Task<HttpResponseMessage> AdminSendAsync(HttpMethod method, string path, JsonNode? body = null)
     {
-        _adminToken ??= await ClientCredentialsTokenAsync();
+        if (_adminToken is not { } current || current.RenewAt <= DateTimeOffset.UtcNow)
+        {
+            _adminToken = current = await ClientCredentialsTokenAsync();
+        }
+
         using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _adminToken);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", current.Token);
         if (body is not null)
         {
             request.Content = JsonContent.Create(body);
@@ -184,7 +190,7 @@ public sealed class KeycloakServer : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
-    private async Task<string> ClientCredentialsTokenAsync()
+    private async Task<(string Token, DateTimeOffset RenewAt)> ClientCredentialsTokenAsync()
     {
         using var response = await Http.PostAsync($"realms/{Realm}/protocol/openid-connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -193,7 +199,10 @@ public sealed class KeycloakServer : IAsyncDisposable
             ["client_secret"] = Secret,
         }));
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+        var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        // Renewed at half its lifetime, so a slow call never carries an expired token.
+        var lifetime = TimeSpan.FromSeconds(token["expires_in"]?.GetValue<int>() ?? 60);
+        return (token["access_token"]!.GetValue<string>(), DateTimeOffset.UtcNow + lifetime / 2);
     }
 
     // ---- Emulator-only test extras (/_emulator/...). Callers skip when IsEmulator is false. ----
