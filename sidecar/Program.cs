@@ -12,6 +12,7 @@ using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
+using ByokGateway.Usage;
 using Microsoft.Extensions.Options;
 
 // One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
@@ -48,6 +49,8 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    // Forwarding steps run in registration order: the limits (when added) go before metering.
+    builder.AddUsageMetering();
 
     var app = builder.Build();
 
