@@ -6,6 +6,7 @@ using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Limits;
 using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
@@ -48,6 +49,7 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    builder.AddUsageLimits();
 
     var app = builder.Build();
 
