@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net;
+using ByokGateway.Tests.Infrastructure;
+using static ByokGateway.Tests.Limits.LimitCalls;
+
+namespace ByokGateway.Tests.Limits;
+
+/// <summary>
+/// Per-tier limits on real calls through the gateway to the fake provider: the boundary, the
+/// OpenAI-shaped refusals and headers, the windows' reset on the gateway's clock, and key sources kept apart.
+/// </summary>
+public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<LimitsFixture>
+{
+    private TestGateway Stack => fixture.Stack;
+
+    [Fact]
+    public async Task Chat_RequestsPerMinuteReachedExactly_NextIsRefusedWithOpenAiRateLimitError()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("free");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        var refusalsBefore = await MetricAsync(Stack.Sidecar, """byok_limit_refusals_total{limit="requests_per_minute",key_source="system",tier="free"}""");
+        var untilMinuteEnds = (int)Math.Ceiling((LimitsFixture.StartOfMinute(fixture.Time.GetUtcNow()).AddMinutes(1) - fixture.Time.GetUtcNow()).TotalSeconds);
+
+        for (var i = 1; i <= LimitsFixture.RequestsPerMinute; i++)
+        {
+            using var allowed = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+            await allowed.AssertOkJsonAsync();
+            Assert.Equal("system", allowed.Header("X-Byok-Key-Source"));
+            // The gateway's limits replace the provider's own x-ratelimit-* headers (10000 requests, 30000000 tokens).
+            Assert.Equal("3", allowed.Header("x-ratelimit-limit-requests"));
+            Assert.Equal((LimitsFixture.RequestsPerMinute - i).ToString(CultureInfo.InvariantCulture), allowed.Header("x-ratelimit-remaining-requests"));
+            Assert.Equal($"{untilMinuteEnds}s", allowed.Header("x-ratelimit-reset-requests"));
+            Assert.Equal("100", allowed.Header("x-ratelimit-limit-tokens"));
+            Assert.Equal("100", allowed.Header("x-ratelimit-remaining-tokens"));
+        }
+
+        var forwarded = await SystemKeyCallsAsync(Stack);
+        using var refused = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var error = problem["error"]!.AsObject();
+        Assert.Equal("requests", error["type"]!.GetValue<string>());
+        Assert.Equal("rate_limit_exceeded", error["code"]!.GetValue<string>());
+        Assert.Contains("limit 3, used 3", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(untilMinuteEnds.ToString(CultureInfo.InvariantCulture), refused.Header("Retry-After"));
+        Assert.Equal("0", refused.Header("x-ratelimit-remaining-requests"));
+        Assert.Null(refused.Header("x-should-retry"));
+        Assert.Equal(forwarded, await SystemKeyCallsAsync(Stack));
+        Assert.Contains(Stack.Sidecar.Logs.WithEventId(5021), e => e.RenderMessage().Contains(user.Id, StringComparison.Ordinal)
+            && e.RenderMessage().Contains("system:requests_per_minute", StringComparison.Ordinal));
+        Assert.Equal(refusalsBefore + 1, await MetricAsync(Stack.Sidecar, """byok_limit_refusals_total{limit="requests_per_minute",key_source="system",tier="free"}"""));
+    }
+
+    [Fact]
+    public async Task Chat_NextMinuteStarts_RequestsAreAllowedAgain()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("free");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        for (var i = 0; i < LimitsFixture.RequestsPerMinute; i++)
+        {
+            using var allowed = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+            await allowed.AssertOkJsonAsync();
+        }
+
+        using (var refused = await client.SendAsync(Chat(), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+        using var again = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+
+        await again.AssertOkJsonAsync();
+        Assert.Equal("2", again.Header("x-ratelimit-remaining-requests"));
+    }
+
+    [Fact]
+    public async Task Chat_TokenBudgetSpent_NextCallRefusedWithInsufficientQuotaUntilTheDayEnds()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("free");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        Charge(Stack.Sidecar, user, "free", "system", 60, fixture.Time.GetUtcNow());
+        using (var within = await client.SendAsync(Chat(stream: true), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+            Assert.Equal("40", within.Header("x-ratelimit-remaining-tokens"));
+            Assert.EndsWith("data: [DONE]\n\n", await within.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        }
+
+        // What the metering of a long answer charges when it ends: past the budget.
+        Charge(Stack.Sidecar, user, "free", "system", 50, fixture.Time.GetUtcNow());
+        var now = fixture.Time.GetUtcNow();
+        var untilDayEnds = (long)Math.Ceiling((new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now).TotalSeconds);
+        var forwarded = await SystemKeyCallsAsync(Stack);
+        using var refused = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        var error = problem["error"]!.AsObject();
+        Assert.Equal("insufficient_quota", error["type"]!.GetValue<string>());
+        Assert.Equal("insufficient_quota", error["code"]!.GetValue<string>());
+        Assert.Contains("110 used", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(untilDayEnds.ToString(CultureInfo.InvariantCulture), refused.Header("Retry-After"));
+        Assert.Equal("false", refused.Header("x-should-retry"));
+        Assert.Equal("0", refused.Header("x-ratelimit-remaining-tokens"));
+        Assert.Equal(forwarded, await SystemKeyCallsAsync(Stack));
+        Assert.Contains(Stack.Sidecar.Logs.WithEventId(5021), e => e.RenderMessage().Contains(user.Id, StringComparison.Ordinal)
+            && e.RenderMessage().Contains("system:tokens_per_day", StringComparison.Ordinal));
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(untilDayEnds));
+        using var nextDay = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+        await nextDay.AssertOkJsonAsync();
+        Assert.Equal("100", nextDay.Header("x-ratelimit-remaining-tokens"));
+    }
+
+    [Fact]
+    public async Task Chat_OwnKey_UnlimitedByDefaultWhileSystemKeyCallsAreLimited()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("free");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        await (await client.AddKeyAsync("openai", TestGateway.ValidUserKeys[0])).AssertOkJsonAsync();
+        // The system-key budget spent: own-key calls do not draw on it.
+        Charge(Stack.Sidecar, user, "free", "system", LimitsFixture.TokensPerDay, fixture.Time.GetUtcNow());
+
+        for (var i = 0; i < LimitsFixture.RequestsPerMinute * 3; i++)
+        {
+            using var own = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+            await own.AssertOkJsonAsync();
+            Assert.Equal("byok", own.Header("X-Byok-Key-Source"));
+            // No limit of the gateway applies: the provider's own headers pass unchanged.
+            Assert.Equal("10000", own.Header("x-ratelimit-limit-requests"));
+        }
+
+        // Anthropic has no key of the user's: system key, and its spent budget.
+        using var system = await client.SendAsync(AnthropicMessage(), TestContext.Current.CancellationToken);
+        var problem = await system.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("insufficient_quota", problem["error"]!["code"]!.GetValue<string>());
+    }
+}
