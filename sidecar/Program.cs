@@ -13,6 +13,7 @@ using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
+using ByokGateway.Usage;
 using Microsoft.Extensions.Options;
 
 // One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
@@ -49,7 +50,9 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    // Forwarding steps run in registration order: the limits refuse before metering, so a refused call is metered too.
     builder.AddUsageLimits();
+    builder.AddUsageMetering();
 
     var app = builder.Build();
 
