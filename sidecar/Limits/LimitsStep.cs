@@ -3,6 +3,7 @@ using ByokGateway.Hosting;
 using ByokGateway.Keys;
 using ByokGateway.Observability;
 using ByokGateway.Proxy;
+using ByokGateway.Usage;
 
 namespace ByokGateway.Limits;
 
@@ -54,6 +55,12 @@ public sealed class LimitsStep(LimitPolicy policy, ILimitCounters counters, Limi
 
         if (reading.Outcome == LimitOutcome.Allowed)
         {
+            if (limits.CountsTokens)
+            {
+                // The budget needs the call's tokens: metering then asks for a stream's usage the client did not ask for.
+                UsageRequired.Mark(context);
+            }
+
             await forward();
             return;
         }

@@ -1,8 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using ByokGateway.Tests.Infrastructure;
-using ByokGateway.Usage;
-using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -17,7 +15,7 @@ public sealed class LimitsSdkTests
     private const string Model = "gpt-5.4-mini";
 
     [Fact]
-    public async Task CompleteChat_DailyBudgetSpent_ThrowsClientResultException429WithTheGatewaysMessage()
+    public async Task CompleteChat_FreeUserChatsUntilTheDailyBudget_ThrowsClientResultException429()
     {
         await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?>
         {
@@ -26,20 +24,46 @@ public sealed class LimitsSdkTests
         });
         var user = await stack.Keycloak.CreateUserAsync("free", "sdk");
         var client = Client(stack, await user.TokenAsync());
-        ClientResult<ChatCompletion> first = await client.CompleteChatAsync([new UserChatMessage("hello")], cancellationToken: TestContext.Current.CancellationToken);
-        Assert.True(first.GetRawResponse().Headers.TryGetValue("x-ratelimit-remaining-tokens", out var remaining));
-        Assert.Equal("100", remaining);
+        // The fake provider counts words: 20 prompt and 21 reply tokens a chat, so the third
+        // chat (82 used before it) crosses 100 and the fourth is refused.
+        var prompt = string.Join(' ', Enumerable.Repeat("word", 20));
+        var answered = 0;
+        ClientResultException? refused = null;
+        while (refused is null && answered < 10)
+        {
+            try
+            {
+                ClientResult<ChatCompletion> result = await client.CompleteChatAsync([new UserChatMessage(prompt)], cancellationToken: TestContext.Current.CancellationToken);
+                Assert.Equal("system", result.GetRawResponse().Headers.TryGetValue("X-Byok-Key-Source", out var source) ? source : null);
+                answered++;
+                await CallsEndedAsync(stack, user, answered);
+            }
+            catch (ClientResultException e)
+            {
+                refused = e;
+            }
+        }
 
-        Charge(stack, user, 100);
-        var refused = await Assert.ThrowsAsync<ClientResultException>(() =>
-            client.CompleteChatAsync([new UserChatMessage("hello")], cancellationToken: TestContext.Current.CancellationToken));
-
+        Assert.Equal(3, answered);
+        Assert.NotNull(refused);
         Assert.Equal(429, refused.Status);
         // The SDK's message is built from the body's error member: its code and message.
         Assert.Contains("insufficient_quota", refused.Message, StringComparison.Ordinal);
         Assert.Contains("token budget", refused.Message, StringComparison.Ordinal);
         Assert.True(refused.GetRawResponse()!.Headers.TryGetValue("Retry-After", out var retryAfter));
         Assert.True(int.Parse(retryAfter!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
+    /// <summary>The gateway's per-call log line comes after metering charged the call's tokens.</summary>
+    private static async Task CallsEndedAsync(TestGateway stack, TestUser user, int calls)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (stack.Sidecar.Logs.WithEventId(3001).Count(e => e.RenderMessage().Contains(user.Id, StringComparison.Ordinal)
+            && e.RenderMessage().Contains(" key: 200 in ", StringComparison.Ordinal)) < calls)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the gateway did not finish {calls} calls");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     /// <summary>The SDK's own client, without retries: it would retry a 429 after <c>Retry-After</c> (hours for a day's budget).</summary>
@@ -49,25 +73,4 @@ public sealed class LimitsSdkTests
             Endpoint = new Uri(stack.Sidecar.Url, "openai/v1"),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         });
-
-    /// <summary>What usage metering charges when a call ends, through every <see cref="IUsageSink"/>.</summary>
-    private static void Charge(TestGateway stack, TestUser user, long tokens)
-    {
-        var record = new UsageRecord
-        {
-            Id = Guid.CreateVersion7(),
-            Timestamp = DateTimeOffset.UtcNow,
-            UserId = user.Id,
-            Tier = "free",
-            Provider = "openai",
-            KeySource = "system",
-            InputTokens = tokens,
-            Status = 200,
-            DurationMs = 1,
-        };
-        foreach (var sink in stack.Sidecar.Services.GetServices<IUsageSink>())
-        {
-            sink.Record(record);
-        }
-    }
 }

@@ -58,6 +58,17 @@ internal static class LimitCalls
         }
     }
 
+    /// <summary>
+    /// Waits until the gateway finished <paramref name="calls"/> successful proxied calls of the user (its
+    /// per-call log line comes after metering charged the tokens): a client may read a response's
+    /// last byte a moment before.
+    /// </summary>
+    public static async Task CallsEndedAsync(TestGateway stack, TestUser user, int calls) =>
+        Assert.True(await AdminEvents.Eventually.HoldsAsync(() => Task.FromResult(
+            stack.Sidecar.Logs.WithEventId(3001).Count(e => e.RenderMessage().Contains(user.Id, StringComparison.Ordinal)
+                && e.RenderMessage().Contains(" key: 200 in ", StringComparison.Ordinal)) >= calls)),
+            $"the gateway did not finish {calls} calls of the user");
+
     public static async Task<int> SystemKeyCallsAsync(TestGateway stack) =>
         (await stack.Provider.RequestsAsync()).Count(r => r!["key"]?.GetValue<string>() == TestGateway.SystemOpenAiKey);
 

@@ -31,7 +31,6 @@ public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<Limit
             Assert.Equal((LimitsFixture.RequestsPerMinute - i).ToString(CultureInfo.InvariantCulture), allowed.Header("x-ratelimit-remaining-requests"));
             Assert.Equal($"{untilMinuteEnds}s", allowed.Header("x-ratelimit-reset-requests"));
             Assert.Equal("100", allowed.Header("x-ratelimit-limit-tokens"));
-            Assert.Equal("100", allowed.Header("x-ratelimit-remaining-tokens"));
         }
 
         var forwarded = await SystemKeyCallsAsync(Stack);
@@ -75,20 +74,32 @@ public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<Limit
     }
 
     [Fact]
-    public async Task Chat_TokenBudgetSpent_NextCallRefusedWithInsufficientQuotaUntilTheDayEnds()
+    public async Task Chat_StreamCrossesTheTokenBudget_StreamCompletesAndNextCallIsRefusedUntilTheDayEnds()
     {
         var user = await Stack.Keycloak.CreateUserAsync("free");
         using var client = Stack.Sidecar.Client(await user.TokenAsync());
-        Charge(Stack.Sidecar, user, "free", "system", 60, fixture.Time.GetUtcNow());
-        using (var within = await client.SendAsync(Chat(stream: true), TestContext.Current.CancellationToken))
+        // The fake provider counts words: 20 prompt tokens and 21 completion tokens ("fake: " + the words).
+        using (var first = await client.SendAsync(Chat(Words(20)), TestContext.Current.CancellationToken))
         {
-            Assert.Equal(HttpStatusCode.OK, within.StatusCode);
-            Assert.Equal("40", within.Header("x-ratelimit-remaining-tokens"));
-            Assert.EndsWith("data: [DONE]\n\n", await within.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            await first.AssertOkJsonAsync();
+            Assert.Equal("100", first.Header("x-ratelimit-remaining-tokens"));
         }
 
-        // What the metering of a long answer charges when it ends: past the budget.
-        Charge(Stack.Sidecar, user, "free", "system", 50, fixture.Time.GetUtcNow());
+        await CallsEndedAsync(Stack, user, 1);
+        string streamed;
+        using (var stream = await client.SendAsync(Chat(Words(30), stream: true), HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            Assert.Equal("59", stream.Header("x-ratelimit-remaining-tokens"));
+            streamed = await stream.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        }
+
+        // 41 + 61 tokens: past the budget, yet every chunk arrived. The usage chunk the gateway
+        // asked for (the client did not) stays hidden.
+        Assert.EndsWith("data: [DONE]\n\n", streamed, StringComparison.Ordinal);
+        Assert.Equal(30, streamed.Split("word", StringSplitOptions.None).Length - 1);
+        Assert.DoesNotContain("\"usage\"", streamed, StringComparison.Ordinal);
+        await CallsEndedAsync(Stack, user, 2);
         var now = fixture.Time.GetUtcNow();
         var untilDayEnds = (long)Math.Ceiling((new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero) - now).TotalSeconds);
         var forwarded = await SystemKeyCallsAsync(Stack);
@@ -98,7 +109,7 @@ public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<Limit
         var error = problem["error"]!.AsObject();
         Assert.Equal("insufficient_quota", error["type"]!.GetValue<string>());
         Assert.Equal("insufficient_quota", error["code"]!.GetValue<string>());
-        Assert.Contains("110 used", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("102 used", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(untilDayEnds.ToString(CultureInfo.InvariantCulture), refused.Header("Retry-After"));
         Assert.Equal("false", refused.Header("x-should-retry"));
         Assert.Equal("0", refused.Header("x-ratelimit-remaining-tokens"));
