@@ -29,7 +29,7 @@ public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<Limit
             // The gateway's limits replace the provider's own x-ratelimit-* headers (10000 requests, 30000000 tokens).
             Assert.Equal("3", allowed.Header("x-ratelimit-limit-requests"));
             Assert.Equal((LimitsFixture.RequestsPerMinute - i).ToString(CultureInfo.InvariantCulture), allowed.Header("x-ratelimit-remaining-requests"));
-            Assert.Equal($"{untilMinuteEnds}s", allowed.Header("x-ratelimit-reset-requests"));
+            Assert.Equal(ByokGateway.Limits.RateLimitHeaders.Duration(TimeSpan.FromSeconds(untilMinuteEnds)), allowed.Header("x-ratelimit-reset-requests"));
             Assert.Equal("100", allowed.Header("x-ratelimit-limit-tokens"));
         }
 
