@@ -21,6 +21,10 @@ bin() { echo "$root/$1/bin/$CONFIGURATION/net10.0/$2.dll"; }
 keycloak_url="http://127.0.0.1:$KEYCLOAK_PORT"
 provider_url="http://127.0.0.1:$PROVIDER_PORT"
 gateway_url="http://127.0.0.1:$GATEWAY_PORT"
+# The fake provider's system OpenAI key (not a secret: nothing real accepts it) and the free
+# tier's daily token budget on system keys in make dev (the fake provider counts words).
+dev_system_key="sk-dev-system-openai-0000000001"
+dev_free_tokens=100
 
 # The gateway's development settings; values from your environment win.
 gateway_settings() {
@@ -35,6 +39,14 @@ gateway_settings() {
       [ -n "${!test:-}" ] || export "$test=$provider_url"
     done
   fi
+  if [ "$DEV_PROVIDERS" = "fake" ] && [ -z "${OPENAI_API_KEY:-}" ]; then
+    # A system OpenAI key only the fake provider accepts, for the free tier alone (alice), so the
+    # limits can be seen: her small daily token budget runs out after a few chats. bob and the
+    # others keep needing their own keys, as in the README's walk-through.
+    export OPENAI_API_KEY="$dev_system_key"
+    [ -n "${Proxy__SystemKeyTiers__0:-}" ] || export Proxy__SystemKeyTiers__0=free
+  fi
+  export Limits__Tiers__free__System__TokensPerDay="${Limits__Tiers__free__System__TokensPerDay-$dev_free_tokens}"
   export Keycloak__Url="${Keycloak__Url:-$keycloak_url}"
   export Cors__AllowedOrigins__0="${Cors__AllowedOrigins__0:-http://localhost:$KEYCLOAK_PORT}"
   export OutboundGuard__AllowHttp="${OutboundGuard__AllowHttp:-true}"
@@ -46,7 +58,7 @@ case "${1:-}" in
   "") ;;
   --print-env)
     gateway_settings
-    env | grep -E '^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=)' | sort
+    env | grep -E "^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=|Limits__|Proxy__SystemKeyTiers__|OPENAI_API_KEY=$dev_system_key\$)" | sort
     exit 0 ;;
   *) echo "usage: bash scripts/dev.sh [--print-env]" >&2; exit 2 ;;
 esac
@@ -77,7 +89,7 @@ if [ -z "${ENCRYPTION_KEY:-}" ] && [ -z "${ENCRYPTION_KEYS:-}" ]; then export EN
 export BYOK_SIDECAR_SECRET="${BYOK_SIDECAR_SECRET:-$DEV_BYOK_SIDECAR_SECRET}"
 
 # Keys the fake provider accepts: the documented demo keys plus any system keys you exported.
-demo_keys="sk-demo-openai-0000000001,sk-ant-demo-0000000001,gsk_demo_groq_0000000001,demo-custom-0000000001"
+demo_keys="sk-demo-openai-0000000001,sk-ant-demo-0000000001,gsk_demo_groq_0000000001,demo-custom-0000000001,$dev_system_key"
 for var in OPENAI_API_KEY ANTHROPIC_API_KEY GROQ_API_KEY; do
   [ -n "${!var:-}" ] && demo_keys="$demo_keys,${!var}"
 done
@@ -131,6 +143,10 @@ $( if [ -n "${Management__Port:-}" ]; then
    fi )
     Keycloak emulator  $keycloak_url   realm 'byok'; users alice/free, bob/starter, carol/professional, dave/enterprise (password = user name)
 $( [ "$DEV_PROVIDERS" = "fake" ] && echo "    fake provider      $provider_url   every provider points here; it accepts the key sk-demo-openai-0000000001 (and sk-ant-demo-0000000001, ...)" )
+$( if [ "${OPENAI_API_KEY:-}" = "$dev_system_key" ]; then
+     echo "    limits             alice (free) chats on the system OpenAI key ($dev_system_key, tiers: ${Proxy__SystemKeyTiers__0:-all}) with"
+     echo "                       ${Limits__Tiers__free__System__TokensPerDay:-unlimited} tokens per UTC day and ${Limits__Tiers__free__System__RequestsPerMinute:-10} requests per minute; then 429 (the fake counts words: a 20-word chat is 41 tokens)"
+   fi )
 
   Get a token for bob:
     TOKEN=\$(curl -s $keycloak_url/realms/byok/protocol/openid-connect/token \\

@@ -6,6 +6,7 @@ using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Limits;
 using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
@@ -49,7 +50,8 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
-    // Forwarding steps run in registration order: the limits (when added) go before metering.
+    // Forwarding steps run in registration order: the limits refuse before metering, so a refused call is metered too.
+    builder.AddUsageLimits();
     builder.AddUsageMetering();
 
     var app = builder.Build();

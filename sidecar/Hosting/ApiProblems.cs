@@ -42,6 +42,14 @@ public static class ApiProblems
     public static ProblemHttpResult TooManyRequests(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests", type: TooManyRequestsType);
 
+    /// <summary>
+    /// A per-tier limit refused a proxied call (DESIGN.md §12): 429 with an OpenAI-shaped
+    /// <c>error</c> member (<paramref name="error"/>), so the OpenAI SDKs raise their rate-limit error.
+    /// </summary>
+    public static ProblemHttpResult LimitReached(string detail, IDictionary<string, object?> error) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status429TooManyRequests, title: "Limit reached", type: TooManyRequestsType,
+            extensions: new Dictionary<string, object?> { ["error"] = error });
+
     // A valid token of a user the realm has disabled or deleted: 403, not 401, because signing in
     // again cannot help (and clients that refresh on 401 would only loop). Same words on the
     // management API and the proxy.

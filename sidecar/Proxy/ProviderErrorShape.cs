@@ -45,6 +45,15 @@ public static class ProviderErrorShape
         ["code"] = code,
     };
 
+    /// <summary>The <c>error</c> member with OpenAI's own <paramref name="type"/> and <paramref name="code"/> (e.g. <c>insufficient_quota</c>).</summary>
+    public static Dictionary<string, object?> Error(string type, string message, string code) => new()
+    {
+        ["message"] = message,
+        ["type"] = type,
+        ["param"] = null,
+        ["code"] = code,
+    };
+
     private static bool IsProviderRoute(HttpContext context)
     {
         var path = context.Request.Path.Value.AsSpan().TrimStart('/');

@@ -93,13 +93,55 @@ public sealed class DevScriptTests
         Assert.DoesNotContain(await stack.Provider.RequestsAsync(), r => r!["key"]?.GetValue<string>() == TestGateway.ValidUserKeys[0]);
     }
 
+    [Fact]
+    public async Task PrintEnv_NothingSet_FreeTierChatsOnAFakeSystemKeyWithASmallDailyBudget()
+    {
+        var printed = await PrintEnvAsync([]);
+
+        Assert.Equal("sk-dev-system-openai-0000000001", printed["OPENAI_API_KEY"]);
+        Assert.Equal("free", printed["Proxy__SystemKeyTiers__0"]);
+        Assert.Equal("100", printed["Limits__Tiers__free__System__TokensPerDay"]);
+        // The same settings on a gateway (with the test stack's own system key): alice's tier gets
+        // the system key under the budget, bob's tier still needs a key of its own.
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Proxy:SystemKeyTiers:0"] = printed["Proxy__SystemKeyTiers__0"],
+            ["Limits:Tiers:free:System:TokensPerDay"] = printed["Limits__Tiers__free__System__TokensPerDay"],
+        });
+        var alice = await stack.Keycloak.CreateUserAsync("free");
+        using (var client = stack.Sidecar.Client(await alice.TokenAsync()))
+        using (var chat = await client.SendAsync(Proxy.ProxyTests.Chat("openai/v1/chat/completions", "gpt-test"), TestContext.Current.CancellationToken))
+        {
+            await chat.AssertOkJsonAsync();
+            Assert.Equal("system", chat.Headers.GetValues("X-Byok-Key-Source").Single());
+            Assert.Equal("100", chat.Headers.GetValues("x-ratelimit-limit-tokens").Single());
+        }
+
+        var bob = await stack.Keycloak.CreateUserAsync("starter");
+        using var bobClient = stack.Sidecar.Client(await bob.TokenAsync());
+        using var refused = await bobClient.SendAsync(Proxy.ProxyTests.Chat("openai/v1/chat/completions", "gpt-test"), TestContext.Current.CancellationToken);
+        await refused.AssertProblemAsync(System.Net.HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task PrintEnv_OwnSystemKey_IsNeitherReplacedNorPrinted()
+    {
+        var printed = await PrintEnvAsync(new() { ["OPENAI_API_KEY"] = "sk-mine-0123456789" });
+
+        Assert.False(printed.ContainsKey("OPENAI_API_KEY"));
+        Assert.False(printed.ContainsKey("Proxy__SystemKeyTiers__0"), "your system key would be kept from every tier but free");
+        Assert.Equal("100", printed["Limits__Tiers__free__System__TokensPerDay"]);
+    }
+
     /// <summary>Runs <c>dev.sh --print-env</c> with only <paramref name="environment"/> as provider settings.</summary>
     private static async Task<Dictionary<string, string>> PrintEnvAsync(Dictionary<string, string?> environment)
     {
         // The runner's own environment must not decide the outcome.
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
         {
-            if (name.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase) || name is "DEV_PROVIDERS" or "Keycloak__Url" or "KEYCLOAK_URL")
+            if (name.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Limits__", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("Proxy__SystemKeyTiers__", StringComparison.OrdinalIgnoreCase)
+                || name is "DEV_PROVIDERS" or "Keycloak__Url" or "KEYCLOAK_URL" or "OPENAI_API_KEY")
             {
                 environment.TryAdd(name, null);
             }

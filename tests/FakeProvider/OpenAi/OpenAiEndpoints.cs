@@ -7,6 +7,17 @@ namespace FakeProvider.OpenAi;
 /// <summary><c>POST {mount}/chat/completions</c> on every OpenAI-compatible mount, streaming and not.</summary>
 internal static class OpenAiEndpoints
 {
+    /// <summary>The provider's <c>x-ratelimit-*</c> headers on every chat completion, in OpenAI's names and formats.</summary>
+    public static readonly (string Name, string Value)[] RateLimitHeaders =
+    [
+        ("x-ratelimit-limit-requests", "10000"),
+        ("x-ratelimit-remaining-requests", "9999"),
+        ("x-ratelimit-reset-requests", "6ms"),
+        ("x-ratelimit-limit-tokens", "30000000"),
+        ("x-ratelimit-remaining-tokens", "29999990"),
+        ("x-ratelimit-reset-tokens", "0s"),
+    ];
+
     public static IEndpointRouteBuilder MapOpenAiChat(this IEndpointRouteBuilder app)
     {
         foreach (var mount in CompatMounts.All)
@@ -20,6 +31,12 @@ internal static class OpenAiEndpoints
     private static async Task<IResult> ChatCompletionsAsync(HttpContext context, FakeChat chat, TimeProvider time, CompatMount mount)
     {
         context.Response.Headers[CompatMount.Header] = mount.Name;
+        // OpenAI's own account limits, as api.openai.com sends them on every chat completion.
+        foreach (var (name, value) in RateLimitHeaders)
+        {
+            context.Response.Headers[name] = value;
+        }
+
         var cancellationToken = context.RequestAborted;
         var body = await ChatRequest.ReadBodyAsync(context.Request, cancellationToken);
         if (!ChatRequest.TryParse(body, out var request, out var error))
