@@ -63,12 +63,18 @@ internal sealed class Stack : IAsyncDisposable
     /// <summary>The cache duration the sidecar runs with: longer than any run, so the measured user's record never expires mid-run.</summary>
     public static TimeSpan CacheDuration => TimeSpan.FromHours(2);
 
-    public static async Task<Stack> StartAsync(BenchOptions options)
+    /// <summary>
+    /// Whether this stack serves the streaming benchmark: the upstream is bench/sse/upstream.c (SSE
+    /// streams and large-body draining) and nginx is configured with <c>proxy_buffering off</c>.
+    /// </summary>
+    public bool Streaming { get; private init; }
+
+    public static async Task<Stack> StartAsync(BenchOptions options, bool streaming = false)
     {
         var work = Directory.CreateTempSubdirectory("byok-bench-").FullName;
         Directory.CreateDirectory(Path.Combine(work, "tmp"));
         var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(60) };
-        var stack = new Stack(work, http);
+        var stack = new Stack(work, http) { Streaming = streaming };
         try
         {
             await stack.StartProcessesAsync(options);
@@ -92,13 +98,35 @@ internal sealed class Stack : IAsyncDisposable
             ["RESPONSE"] = Response,
         };
 
-        UpstreamProcess = StartNginx("upstream", Path.Combine(options.Repo, "bench", "nginx", "upstream.conf"), placeholders);
+        if (Streaming)
+        {
+            var sse = Path.Combine(options.Repo, "bench", "sse", "bin", "sse-upstream");
+            if (!File.Exists(sse))
+            {
+                throw new FileNotFoundException($"{sse} is missing: bench/run.sh compiles it with gcc.");
+            }
+
+            UpstreamProcess = ChildProcess.Start("sse-upstream", sse, [upstreamPort.ToString(CultureInfo.InvariantCulture), ProviderKey], new Dictionary<string, string>(), Path.Combine(Work, "sse-upstream.log"));
+            _processes.Add(UpstreamProcess);
+        }
+        else
+        {
+            UpstreamProcess = StartNginx("upstream", Path.Combine(options.Repo, "bench", "nginx", "upstream.conf"), placeholders);
+        }
+
         await UpstreamProcess.WaitForPortAsync(upstreamPort, TimeSpan.FromSeconds(20));
         Upstream = new Uri($"http://127.0.0.1:{upstreamPort}/");
 
-        var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
-        (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
-        (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
+        if (Streaming)
+        {
+            (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, Path.Combine(options.Repo, "bench", "nginx", "stream-proxy.conf"), placeholders);
+        }
+        else
+        {
+            var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
+            (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
+            (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
+        }
 
         var bin = (string project, string dll) => Path.Combine(options.Repo, project, "bin", options.Configuration, "net10.0", dll);
         KeycloakProcess = StartDotnet("Keycloak emulator", bin("tests/KeycloakEmulator", "KeycloakEmulator.dll"), new Dictionary<string, string>
@@ -118,6 +146,11 @@ internal sealed class Stack : IAsyncDisposable
             ["Cache__Duration"] = CacheDuration.ToString("c", CultureInfo.InvariantCulture),
             ["Cache__FailSafeMaxDuration"] = (CacheDuration * 2).ToString("c", CultureInfo.InvariantCulture),
         };
+        foreach (var (name, value) in options.SidecarEnvironment)
+        {
+            environment[name] = value;
+        }
+
         SidecarProcess = StartDotnet("sidecar", bin("sidecar", "byok-sidecar.dll"), environment);
         Sidecar = await SidecarProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
     }
