@@ -8,7 +8,8 @@
 #
 # Environment: BENCH_ROUNDS (3), BENCH_DURATION (10 s per run), BENCH_WARMUP (5 s),
 # BENCH_CONNECTIONS (8,64), BENCH_STREAM_ROUNDS (2), BENCH_STREAM_SCENARIOS (all: s500,s2000,s5000,bodies),
-# BENCH_SIDECAR_ENV (space-separated NAME=VALUE for the sidecar, for A/B runs of runtime settings),
+# BENCH_SIDECAR_ENV (space-separated NAME=VALUE for the sidecar), BENCH_SIDECAR_B_ENV (the same for a
+# second sidecar measured beside the first in every streaming round: an interleaved A/B of a setting),
 # BENCH_RESULTS (bench/results). Installs nginx and wrk from Debian when they are missing; compiles
 # the SSE upstream and load generator (bench/sse/*.c) with gcc. Exit status 2 when a target is missed.
 set -euo pipefail
@@ -72,6 +73,7 @@ build "$repo/bench/bench.slnx"
 [ "$only" != calls ] && compile_sse
 sidecar_env=()
 for pair in ${BENCH_SIDECAR_ENV:-}; do sidecar_env+=(--sidecar-env "$pair"); done
+for pair in ${BENCH_SIDECAR_B_ENV:-}; do sidecar_env+=(--sidecar-b-env "$pair"); done
 status=0
 dotnet "$repo/bench/Runner/bin/$configuration/net10.0/byok-bench.dll" \
   --repo "$repo" \

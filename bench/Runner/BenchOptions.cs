@@ -25,17 +25,25 @@ internal sealed record BenchOptions(
     /// <summary>Extra environment of the sidecar process (<c>--sidecar-env NAME=VALUE</c>, repeatable): for A/B runs of runtime settings.</summary>
     public IReadOnlyList<(string Name, string Value)> SidecarEnvironment { get; init; } = [];
 
+    /// <summary>
+    /// When set (<c>--sidecar-b-env NAME=VALUE</c>, repeatable), the streaming benchmark starts a second sidecar
+    /// with this extra environment and measures it as "sidecar-b" beside "sidecar" in every round: an
+    /// interleaved A/B of a runtime setting in one run.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Value)> SidecarBEnvironment { get; init; } = [];
+
     public bool RunCalls => Only is "" or "calls";
 
     public bool RunStreams => Only is "" or "streams";
 
     public const string Usage =
-        "byok-bench --repo DIR [--results DIR] [--configuration Release] [--duration 10] [--warmup 5] [--rounds 3] [--connections 8,64] [--no-cold] [--only calls|streams] [--stream-rounds 2] [--stream-scenarios s500,s2000,s5000,bodies] [--sidecar-env NAME=VALUE]...";
+        "byok-bench --repo DIR [--results DIR] [--configuration Release] [--duration 10] [--warmup 5] [--rounds 3] [--connections 8,64] [--no-cold] [--only calls|streams] [--stream-rounds 2] [--stream-scenarios s500,s2000,s5000,bodies] [--sidecar-env NAME=VALUE]... [--sidecar-b-env NAME=VALUE]...";
 
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var sidecarEnvironment = new List<(string, string)>();
+        var sidecarBEnvironment = new List<(string, string)>();
         var cold = true;
         for (var i = 0; i < args.Length; i++)
         {
@@ -43,10 +51,11 @@ internal sealed record BenchOptions(
             {
                 cold = false;
             }
-            else if (args[i] == "--sidecar-env" && i + 1 < args.Length)
+            else if (args[i] is "--sidecar-env" or "--sidecar-b-env" && i + 1 < args.Length)
             {
+                var list = args[i] == "--sidecar-env" ? sidecarEnvironment : sidecarBEnvironment;
                 var pair = args[++i].Split('=', 2);
-                sidecarEnvironment.Add((pair[0], pair.Length > 1 ? pair[1] : ""));
+                list.Add((pair[0], pair.Length > 1 ? pair[1] : ""));
             }
             else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
             {
@@ -73,6 +82,7 @@ internal sealed record BenchOptions(
             StreamRounds = Int(values, "stream-rounds", 2),
             StreamScenarios = values.GetValueOrDefault("stream-scenarios"),
             SidecarEnvironment = sidecarEnvironment,
+            SidecarBEnvironment = sidecarBEnvironment,
         };
         if (options.Only is not ("" or "calls" or "streams"))
         {

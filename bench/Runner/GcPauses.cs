@@ -9,6 +9,7 @@ namespace ByokGateway.Bench;
 /// The sidecar's GC pauses, from the runtime's own GC events over EventPipe (the diagnostics port
 /// every .NET process has; nothing is added to the product): a pause runs from
 /// <c>GCSuspendEEStart</c> to <c>GCRestartEEStop</c>, the time the managed threads were stopped.
+/// The allocation ticks of the same events give the allocated bytes by type.
 /// </summary>
 internal sealed class GcPauses : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class GcPauses : IDisposable
     private readonly Thread _reader;
     private readonly List<(DateTime Start, double Ms, int Generation)> _pauses = [];
     private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _allocations = [];
     private DateTime? _suspended;
     private int _generation = -1;
 
@@ -24,6 +26,13 @@ internal sealed class GcPauses : IDisposable
         _session = session;
         var source = new EventPipeEventSource(session.EventStream);
         source.Clr.GCStart += data => _generation = data.Depth;
+        source.Clr.GCAllocationTick += data =>
+        {
+            lock (_lock)
+            {
+                _allocations[data.TypeName ?? "?"] = _allocations.GetValueOrDefault(data.TypeName ?? "?") + data.AllocationAmount64;
+            }
+        };
         source.Clr.GCSuspendEEStart += data => _suspended = data.TimeStamp;
         source.Clr.GCRestartEEStop += data =>
         {
@@ -56,7 +65,7 @@ internal sealed class GcPauses : IDisposable
     {
         var client = new DiagnosticsClient(pid);
         var session = client.StartEventPipeSession(
-            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC)],
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)ClrTraceEventParser.Keywords.GC)],
             requestRundown: false,
             circularBufferMB: 16);
         return new GcPauses(session);
@@ -68,6 +77,20 @@ internal sealed class GcPauses : IDisposable
         lock (_lock)
         {
             return [.. _pauses.Where(p => p.Start >= from && p.Start < to)];
+        }
+    }
+
+    /// <summary>
+    /// Bytes allocated since the last call, by type, from the runtime's allocation ticks (one event per
+    /// ~100 KB allocated, naming the type that crossed the mark): a sampled profile, and the total.
+    /// </summary>
+    public IReadOnlyList<(string Type, long Bytes)> TakeAllocations()
+    {
+        lock (_lock)
+        {
+            var list = _allocations.OrderByDescending(a => a.Value).Select(a => (a.Key, a.Value)).ToList();
+            _allocations.Clear();
+            return list;
         }
     }
 

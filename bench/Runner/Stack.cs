@@ -60,6 +60,11 @@ internal sealed class Stack : IAsyncDisposable
 
     public ChildProcess KeycloakProcess { get; private set; } = null!;
 
+    /// <summary>The second sidecar of an A/B run (streaming benchmark with <c>--sidecar-b-env</c>), else null.</summary>
+    public ChildProcess? SidecarBProcess { get; private set; }
+
+    public Uri? SidecarB { get; private set; }
+
     /// <summary>The cache duration the sidecar runs with: longer than any run, so the measured user's record never expires mid-run.</summary>
     public static TimeSpan CacheDuration => TimeSpan.FromHours(2);
 
@@ -153,6 +158,23 @@ internal sealed class Stack : IAsyncDisposable
 
         SidecarProcess = StartDotnet("sidecar", bin("sidecar", "byok-sidecar.dll"), environment);
         Sidecar = await SidecarProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+        if (Streaming && options.SidecarBEnvironment.Count > 0)
+        {
+            // The same gateway (same encryption key, emulator and upstream) with the B settings.
+            var environmentB = new Dictionary<string, string>(environment);
+            foreach (var (name, value) in options.SidecarEnvironment)
+            {
+                environmentB.Remove(name);
+            }
+
+            foreach (var (name, value) in options.SidecarBEnvironment)
+            {
+                environmentB[name] = value;
+            }
+
+            SidecarBProcess = StartDotnet("sidecar-b", bin("sidecar", "byok-sidecar.dll"), environmentB, "byok-sidecar-b.log");
+            SidecarB = await SidecarBProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>A long-lived access token of a realm user, minted by the emulator's test control (the realm's own lifespan is 5 minutes).</summary>
@@ -316,7 +338,7 @@ internal sealed class Stack : IAsyncDisposable
         return process;
     }
 
-    private ChildProcess StartDotnet(string name, string dll, Dictionary<string, string> environment)
+    private ChildProcess StartDotnet(string name, string dll, Dictionary<string, string> environment, string? logName = null)
     {
         if (!File.Exists(dll))
         {
@@ -325,7 +347,7 @@ internal sealed class Stack : IAsyncDisposable
 
         environment["DOTNET_NOLOGO"] = "1";
         var process = ChildProcess.Start(name, "dotnet", [dll, "--urls", "http://127.0.0.1:0"], environment,
-            Path.Combine(Work, Path.GetFileNameWithoutExtension(dll) + ".log"));
+            Path.Combine(Work, logName ?? Path.GetFileNameWithoutExtension(dll) + ".log"));
         _processes.Add(process);
         return process;
     }

@@ -22,6 +22,9 @@ internal sealed record StreamScenario(string Name, int Streams, int Chunks, int 
 /// <summary>What one load-generator run of one configuration measured, with the proxy's CPU, memory and GC over its window.</summary>
 internal sealed record StreamRun(int Round, StreamScenario Scenario, string Configuration, JsonObject Load, double CpuSeconds, long RssBeforeBytes, long RssWindowBytes, long RssPeakBytes, double? GcMaxPauseMs, double? GcTotalPauseMs, int? GcCount, int? Gen2Count)
 {
+    /// <summary>Approximate bytes the sidecar allocated per chunk (allocation ticks of the run, scaled to the window).</summary>
+    public double? AllocatedBytesPerChunk { get; init; }
+
     public long Errors => Load["errors"]!.AsObject().Sum(e => e.Value!.GetValue<long>());
 
     public long Events => Load["events_in_window"]!.GetValue<long>();
@@ -48,6 +51,7 @@ internal static class StreamBench
     private const string Direct = "direct";
     private const string Nginx = "nginx";
     private const string Sidecar = "sidecar";
+    private const string SidecarBName = "sidecar-b";
 
     public static IReadOnlyList<StreamScenario> AllScenarios { get; } =
     [
@@ -70,6 +74,10 @@ internal static class StreamBench
 
         var wanted = options.StreamScenarios?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var scenarios = AllScenarios.Where(s => wanted is null || wanted.Any(w => s.Name == w || (w == "bodies" && s.Bodies))).ToList();
+        if (wanted?.Any(w => w.StartsWith("calls", StringComparison.Ordinal)) == true)
+        {
+            Console.WriteLine("  small calls (wrk) at " + string.Join(", ", wanted.Where(w => w.StartsWith("calls", StringComparison.Ordinal))));
+        }
         Console.WriteLine();
         Console.WriteLine($"streams: {Environment.ProcessorCount} cores, load average {loadBefore}, fd limit {FdLimit()}; {options.StreamRounds} rounds x {scenarios.Count} scenarios x 3 configurations");
         foreach (var scenario in scenarios)
@@ -85,12 +93,19 @@ internal static class StreamBench
         await using var stack = await Stack.StartAsync(options, streaming: true);
         var token = await stack.MintTokenAsync(Stack.BenchUser, TimeSpan.FromHours(2));
         await stack.StoreKeyAsync(token);
-        var configurations = new (string Name, int Port, string Prefix, string Authorization, ChildProcess Server)[]
+        var configurations = new List<(string Name, int Port, string Prefix, string Authorization, ChildProcess Server)>
         {
             (Direct, stack.Upstream.Port, "/v1/chat/completions", "Bearer " + Stack.ProviderKey, stack.UpstreamProcess),
             (Nginx, stack.NginxProxy.Port, "/openai/v1/chat/completions", "Bearer " + token, stack.NginxProcess),
             (Sidecar, stack.Sidecar.Port, "/openai/v1/chat/completions", "Bearer " + token, stack.SidecarProcess),
         };
+        if (stack.SidecarB is { } sidecarB)
+        {
+            configurations.Add((SidecarBName, sidecarB.Port, "/openai/v1/chat/completions", "Bearer " + token, stack.SidecarBProcess!));
+            Console.WriteLine($"  sidecar-b (A/B) environment: " + string.Join(' ', options.SidecarBEnvironment.Select(e => $"{e.Name}={e.Value}")));
+        }
+
+        Console.WriteLine($"  pids: upstream {stack.UpstreamProcess.Pid}, nginx {stack.NginxProcess.Pid}, sidecar {stack.SidecarProcess.Pid}" + (stack.SidecarBProcess is { } b ? $", sidecar-b {b.Pid}" : ""));
         foreach (var configuration in configurations)
         {
             var (status, source) = await stack.ChatAsync(new Uri($"http://127.0.0.1:{configuration.Port}{configuration.Prefix}"), configuration.Authorization);
@@ -101,26 +116,46 @@ internal static class StreamBench
         }
 
         using var gc = GcPauses.Start(stack.SidecarProcess.Pid);
+        using var gcB = stack.SidecarBProcess is { } processB ? GcPauses.Start(processB.Pid) : null;
 
         // Tiered compilation settles the sidecar's hot path under load (see SidecarWarmupSeconds).
         Console.WriteLine("streams: warming the sidecar up with 500 streams for 15 s");
-        var sidecar = configurations[2];
-        _ = await RunLoadAsync(loadgen, sidecar, new StreamScenario("warmup", 500, 50, 50, 2, 0, 13), 0, gc, cancel);
+        foreach (var sidecar in configurations.Where(c => c.Name.StartsWith(Sidecar, StringComparison.Ordinal)))
+        {
+            _ = await RunLoadAsync(loadgen, sidecar, new StreamScenario("warmup", 500, 50, 50, 2, 0, 13), 0, null, cancel);
+        }
 
         var runs = new List<StreamRun>();
+        var calls = new List<(int Round, int Connections, string Configuration, WrkResult Wrk, double CpuMicrosecondsPerRequest)>();
+        var callConnections = (wanted ?? []).Where(w => w.StartsWith("calls", StringComparison.Ordinal)).Select(w => int.Parse(w[5..], CultureInfo.InvariantCulture)).ToList();
+        var script = Path.Combine(options.Repo, "bench", "wrk", "chat.lua");
         for (var round = 1; round <= options.StreamRounds; round++)
         {
+            // Small calls (scenarios "calls8", "calls64"; wrk as in the calls benchmark, 8 s each) against
+            // the same processes: in an A/B run, what a setting does to small calls, interleaved.
+            foreach (var connections in callConnections)
+            {
+                foreach (var configuration in configurations)
+                {
+                    var before = configuration.Server.CpuTime();
+                    var wrk = await Wrk.RunAsync(script, new Uri($"http://127.0.0.1:{configuration.Port}{configuration.Prefix}"), configuration.Authorization, connections, 8);
+                    var cpu = (configuration.Server.CpuTime() - before).TotalSeconds * 1e6 / Math.Max(1, wrk.Requests);
+                    calls.Add((round, connections, configuration.Name, wrk, cpu));
+                    Console.WriteLine($"  round {round} calls c={connections,-3} {configuration.Name,-9} {wrk.RequestsPerSecond,9:N0} req/s  p50 {wrk.Latency.P50 / 1000.0,7:0.000} ms  cpu {cpu,5:0} µs/req  errors {wrk.Errors.Status + wrk.Errors.Socket}");
+                }
+            }
+
             foreach (var scenario in scenarios)
             {
                 foreach (var configuration in configurations)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var run = await RunLoadAsync(loadgen, configuration, scenario, round, configuration.Name == Sidecar ? gc : null, cancel);
+                    var run = await RunLoadAsync(loadgen, configuration, scenario, round, configuration.Name == Sidecar ? gc : configuration.Name == SidecarBName ? gcB : null, cancel);
                     runs.Add(run);
                     Console.WriteLine(scenario.Bodies
                         ? $"  round {round} {scenario.Name,-8} {configuration.Name,-8} {run.Load["requests"]} requests in {run.Load["window_s"]} s  peak RSS growth {run.PeakGrowthMb,6:0.0} MB  errors {run.Errors}"
                         : $"  round {round} {scenario.Name,-8} {configuration.Name,-8} lateness p50 {run.Lateness("p50"),6:0.00} p99 {run.Lateness("p99"),7:0.00} p99.9 {run.Lateness("p999"),7:0.00} ms  ttfb p50 {run.Ttfb("p50"),6:0.00} p99 {run.Ttfb("p99"),7:0.00} ms  cpu {run.CpuMsPerThousandChunks,5:0.0} ms/1k chunks  {run.KbPerStream,5:0.0} KB/stream  errors {run.Errors}" +
-                          (run.GcCount is { } count ? $"  gc {count} ({run.Gen2Count} gen2) max pause {run.GcMaxPauseMs:0.0} ms" : ""));
+                          (run.GcCount is { } count ? $"  gc {count} ({run.Gen2Count} gen2) max pause {run.GcMaxPauseMs:0.0} ms, ~{run.AllocatedBytesPerChunk:0} B allocated per chunk" : ""));
                 }
             }
         }
@@ -132,6 +167,15 @@ internal static class StreamBench
 
         var report = new StreamReport(runs, scenarios);
         Console.WriteLine();
+        foreach (var group in calls.GroupBy(c => (c.Connections, c.Configuration)))
+        {
+            var nginx = calls.Where(c => c.Connections == group.Key.Connections && c.Configuration == Nginx).ToList();
+            var direct = calls.Where(c => c.Connections == group.Key.Connections && c.Configuration == Direct).ToList();
+            var ratio = group.Select(c => c.Wrk.RequestsPerSecond / nginx.First(n => n.Round == c.Round).Wrk.RequestsPerSecond).Order().ToList();
+            var added = group.Select(c => (c.Wrk.Latency.P50 - direct.First(d => d.Round == c.Round).Wrk.Latency.P50) / 1000.0).Order().ToList();
+            Console.WriteLine($"calls c={group.Key.Connections} {group.Key.Configuration,-9}: {ratio[ratio.Count / 2] * 100:0.0} % of nginx's throughput, added p50 {added[added.Count / 2]:0.000} ms, cpu {group.Select(c => c.CpuMicrosecondsPerRequest).Order().ElementAt(group.Count() / 2):0} µs/req (medians over {group.Count()} rounds)");
+        }
+
         Console.Write(report.Table());
         Console.WriteLine();
         Console.WriteLine("Streaming targets (issue 14):");
@@ -145,6 +189,7 @@ internal static class StreamBench
         json["load_average_before"] = loadBefore;
         json["load_average_after"] = Program.LoadAverage();
         json["elapsed_s"] = Math.Round(started.Elapsed.TotalSeconds);
+        json["sidecar_b_environment"] = new JsonArray([.. options.SidecarBEnvironment.Select(e => (JsonNode)$"{e.Name}={e.Value}")]);
         json["sidecar_environment"] = new JsonArray([.. options.SidecarEnvironment.Select(e => (JsonNode)$"{e.Name}={e.Value}")]);
         Directory.CreateDirectory(options.Results);
         var text = json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
@@ -226,10 +271,22 @@ internal static class StreamBench
 
         double? maxPause = null, totalPause = null;
         int? count = null, gen2 = null;
+        double? allocatedPerChunk = null;
         if (gc is not null)
         {
             // EventPipe delivers events in batches; give the last ones a moment to arrive.
             await Task.Delay(1500, cancel);
+            var allocations = gc.TakeAllocations();
+            if (!scenario.Bodies && round > 0)
+            {
+                var json = JsonNode.Parse(last)!;
+                var chunks = json["events_in_window"]!.GetValue<long>();
+                var total = allocations.Sum(a => a.Bytes);
+                // The whole run (ramp included) over the chunks of the whole run is not known; the
+                // window's share is close enough for a profile: allocations per window chunk.
+                allocatedPerChunk = chunks == 0 ? null : total / (double)chunks * (scenario.WindowSeconds / (scenario.RampSeconds + scenario.WarmSeconds + scenario.WindowSeconds));
+                Console.WriteLine($"    allocations ({configuration.Name}, whole run, sampled by type): " + string.Join(", ", allocations.Take(6).Select(a => $"{a.Type} {a.Bytes / 1024} KB")));
+            }
             var pauses = gc.Between(windowStart, windowEnd);
             maxPause = pauses.Count == 0 ? 0 : pauses.Max(p => p.Ms);
             totalPause = pauses.Sum(p => p.Ms);
@@ -239,7 +296,7 @@ internal static class StreamBench
 
         // Let the closed connections settle before the next configuration.
         await Task.Delay(1000, cancel);
-        return new StreamRun(round, scenario, configuration.Name, JsonNode.Parse(last)!.AsObject(), (cpuEnd - cpuStart).TotalSeconds, rssBefore, rssWindow, rssPeak, maxPause, totalPause, count, gen2);
+        return new StreamRun(round, scenario, configuration.Name, JsonNode.Parse(last)!.AsObject(), (cpuEnd - cpuStart).TotalSeconds, rssBefore, rssWindow, rssPeak, maxPause, totalPause, count, gen2) { AllocatedBytesPerChunk = allocatedPerChunk };
     }
 
     private static string Str(double value) => value.ToString(CultureInfo.InvariantCulture);
@@ -286,7 +343,7 @@ internal sealed class StreamReport(IReadOnlyList<StreamRun> runs, IReadOnlyList<
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var scenario in scenarios.Where(s => !s.Bodies))
         {
-            foreach (var configuration in new[] { "direct", "nginx", "sidecar" })
+            foreach (var configuration in new[] { "direct", "nginx", "sidecar", "sidecar-b" })
             {
                 var mine = Of(scenario.Name, configuration).ToList();
                 if (mine.Count == 0)
@@ -295,7 +352,7 @@ internal sealed class StreamReport(IReadOnlyList<StreamRun> runs, IReadOnlyList<
                 }
 
                 var added = mine.Select(r => (r, d: Of(scenario.Name, "direct").First(d => d.Round == r.Round))).ToList();
-                var gc = configuration == "sidecar"
+                var gc = configuration.StartsWith("sidecar", StringComparison.Ordinal)
                     ? $"{mine.Max(r => r.GcMaxPauseMs ?? 0):0.0} / {Median(mine.Select(r => r.GcTotalPauseMs ?? 0)):0.0}, {Median(mine.Select(r => (double)(r.GcCount ?? 0))):0}, {Median(mine.Select(r => (double)(r.Gen2Count ?? 0))):0}"
                     : "";
                 text.AppendLine(string.Create(Invariant, $"| {scenario.Name} | {configuration} | {mine.Sum(r => r.Errors)} | ") +
@@ -315,7 +372,7 @@ internal sealed class StreamReport(IReadOnlyList<StreamRun> runs, IReadOnlyList<
             text.AppendLine("|---|---|---:|---:|---:|");
             foreach (var scenario in bodies)
             {
-                foreach (var configuration in new[] { "direct", "nginx", "sidecar" })
+                foreach (var configuration in new[] { "direct", "nginx", "sidecar", "sidecar-b" })
                 {
                     var mine = Of(scenario.Name, configuration).ToList();
                     if (mine.Count > 0)
@@ -391,6 +448,7 @@ internal sealed class StreamReport(IReadOnlyList<StreamRun> runs, IReadOnlyList<
                 ["gc_total_pause_ms"] = r.GcTotalPauseMs,
                 ["gc_count"] = r.GcCount,
                 ["gc_gen2_count"] = r.Gen2Count,
+                ["allocated_bytes_per_chunk"] = r.AllocatedBytesPerChunk,
             })]),
             ["targets"] = new JsonArray([.. Targets().Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["measured"] = t.Measured, ["holds"] = t.Holds })]),
         };
