@@ -114,6 +114,32 @@ internal sealed partial class ChildProcess : IDisposable
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
+    /// <summary>Resident memory of this process and its children (nginx workers), from /proc/&lt;pid&gt;/status.</summary>
+    public long RssBytes()
+    {
+        var bytes = 0L;
+        foreach (var pid in ProcessTree(Pid))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                {
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    {
+                        bytes += long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                        break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended between listing and reading
+            }
+        }
+
+        return bytes;
+    }
+
     /// <summary>Counts the log lines containing <paramref name="text"/>, then empties the log so a long run does not fill the disk.</summary>
     public long CountAndTruncateLog(string text) => CountAndTruncateLines(LogPath, text);
 

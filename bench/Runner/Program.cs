@@ -37,6 +37,31 @@ internal static class Program
         }
 
         var started = Stopwatch.StartNew();
+        try
+        {
+            var status = 0;
+            if (options.RunCalls)
+            {
+                status = await RunCallsAsync(options, cancel, started);
+            }
+
+            if (options.RunStreams && !cancel.IsCancellationRequested)
+            {
+                var streams = await StreamBench.RunAsync(options, cancel.Token);
+                status = status == 0 ? streams : status;
+            }
+
+            return status;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("byok-bench: interrupted; servers stopped.");
+            return 130;
+        }
+    }
+
+    private static async Task<int> RunCallsAsync(BenchOptions options, CancellationTokenSource cancel, Stopwatch started)
+    {
         var loadBefore = LoadAverage();
         Console.WriteLine($"byok-bench: {Environment.ProcessorCount} cores, load average {loadBefore}; {options.Rounds} rounds x {options.Connections.Length} connection counts x {Enum.GetValues<Target>().Length} configurations x {options.DurationSeconds} s");
         if (double.TryParse(loadBefore.Split(' ')[0], CultureInfo.InvariantCulture, out var load) && load > 1.0)
@@ -44,7 +69,6 @@ internal static class Program
             Console.WriteLine("warning: the machine is busy (1-minute load > 1); the numbers will be noisy. Rerun when it is quiet.");
         }
 
-        try
         {
             await using var stack = await Stack.StartAsync(options);
             Console.WriteLine($"upstream {stack.Upstream}, nginx {stack.NginxProxy}, emulator {stack.Keycloak}, sidecar {stack.Sidecar} (work folder {stack.Work})");
@@ -134,11 +158,6 @@ internal static class Program
             Console.WriteLine($"Results: {file} (also latest.json); load average before {loadBefore}, after {report.LoadAfter}; {started.Elapsed.TotalMinutes:0.0} min in all");
             return targets.All(t => t.Holds) ? 0 : 2;
         }
-        catch (OperationCanceledException)
-        {
-            await Console.Error.WriteLineAsync("byok-bench: interrupted; servers stopped.");
-            return 130;
-        }
     }
 
     private static async Task<Measurement> MeasureAsync(Stack stack, string script, Target target, (Uri Url, string Authorization, ChildProcess Server) configuration, int round, int connections, int seconds)
@@ -187,7 +206,7 @@ internal static class Program
         return line is null ? null : JsonNode.Parse(line)?["key_resolution_bytes_per_request"]?.GetValue<double>();
     }
 
-    private static string LoadAverage()
+    public static string LoadAverage()
     {
         try
         {

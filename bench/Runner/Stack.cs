@@ -60,15 +60,26 @@ internal sealed class Stack : IAsyncDisposable
 
     public ChildProcess KeycloakProcess { get; private set; } = null!;
 
+    /// <summary>The second sidecar of an A/B run (streaming benchmark with <c>--sidecar-b-env</c>), else null.</summary>
+    public ChildProcess? SidecarBProcess { get; private set; }
+
+    public Uri? SidecarB { get; private set; }
+
     /// <summary>The cache duration the sidecar runs with: longer than any run, so the measured user's record never expires mid-run.</summary>
     public static TimeSpan CacheDuration => TimeSpan.FromHours(2);
 
-    public static async Task<Stack> StartAsync(BenchOptions options)
+    /// <summary>
+    /// Whether this stack serves the streaming benchmark: the upstream is bench/sse/upstream.c (SSE
+    /// streams and large-body draining) and nginx is configured with <c>proxy_buffering off</c>.
+    /// </summary>
+    public bool Streaming { get; private init; }
+
+    public static async Task<Stack> StartAsync(BenchOptions options, bool streaming = false)
     {
         var work = Directory.CreateTempSubdirectory("byok-bench-").FullName;
         Directory.CreateDirectory(Path.Combine(work, "tmp"));
         var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1024 }) { Timeout = TimeSpan.FromSeconds(60) };
-        var stack = new Stack(work, http);
+        var stack = new Stack(work, http) { Streaming = streaming };
         try
         {
             await stack.StartProcessesAsync(options);
@@ -92,13 +103,35 @@ internal sealed class Stack : IAsyncDisposable
             ["RESPONSE"] = Response,
         };
 
-        UpstreamProcess = StartNginx("upstream", Path.Combine(options.Repo, "bench", "nginx", "upstream.conf"), placeholders);
+        if (Streaming)
+        {
+            var sse = Path.Combine(options.Repo, "bench", "sse", "bin", "sse-upstream");
+            if (!File.Exists(sse))
+            {
+                throw new FileNotFoundException($"{sse} is missing: bench/run.sh compiles it with gcc.");
+            }
+
+            UpstreamProcess = ChildProcess.Start("sse-upstream", sse, [upstreamPort.ToString(CultureInfo.InvariantCulture), ProviderKey], new Dictionary<string, string>(), Path.Combine(Work, "sse-upstream.log"));
+            _processes.Add(UpstreamProcess);
+        }
+        else
+        {
+            UpstreamProcess = StartNginx("upstream", Path.Combine(options.Repo, "bench", "nginx", "upstream.conf"), placeholders);
+        }
+
         await UpstreamProcess.WaitForPortAsync(upstreamPort, TimeSpan.FromSeconds(20));
         Upstream = new Uri($"http://127.0.0.1:{upstreamPort}/");
 
-        var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
-        (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
-        (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
+        if (Streaming)
+        {
+            (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, Path.Combine(options.Repo, "bench", "nginx", "stream-proxy.conf"), placeholders);
+        }
+        else
+        {
+            var proxyTemplate = Path.Combine(options.Repo, "bench", "nginx", "proxy.conf");
+            (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, proxyTemplate, placeholders);
+            (NginxNoLogProcess, NginxNoLogProxy) = await StartNginxProxyAsync("nginx-nolog", "off", proxyTemplate, placeholders);
+        }
 
         var bin = (string project, string dll) => Path.Combine(options.Repo, project, "bin", options.Configuration, "net10.0", dll);
         KeycloakProcess = StartDotnet("Keycloak emulator", bin("tests/KeycloakEmulator", "KeycloakEmulator.dll"), new Dictionary<string, string>
@@ -118,8 +151,30 @@ internal sealed class Stack : IAsyncDisposable
             ["Cache__Duration"] = CacheDuration.ToString("c", CultureInfo.InvariantCulture),
             ["Cache__FailSafeMaxDuration"] = (CacheDuration * 2).ToString("c", CultureInfo.InvariantCulture),
         };
+        foreach (var (name, value) in options.SidecarEnvironment)
+        {
+            environment[name] = value;
+        }
+
         SidecarProcess = StartDotnet("sidecar", bin("sidecar", "byok-sidecar.dll"), environment);
         Sidecar = await SidecarProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+        if (Streaming && options.SidecarBEnvironment.Count > 0)
+        {
+            // The same gateway (same encryption key, emulator and upstream) with the B settings.
+            var environmentB = new Dictionary<string, string>(environment);
+            foreach (var (name, value) in options.SidecarEnvironment)
+            {
+                environmentB.Remove(name);
+            }
+
+            foreach (var (name, value) in options.SidecarBEnvironment)
+            {
+                environmentB[name] = value;
+            }
+
+            SidecarBProcess = StartDotnet("sidecar-b", bin("sidecar", "byok-sidecar.dll"), environmentB, "byok-sidecar-b.log");
+            SidecarB = await SidecarBProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
+        }
     }
 
     /// <summary>A long-lived access token of a realm user, minted by the emulator's test control (the realm's own lifespan is 5 minutes).</summary>
@@ -283,7 +338,7 @@ internal sealed class Stack : IAsyncDisposable
         return process;
     }
 
-    private ChildProcess StartDotnet(string name, string dll, Dictionary<string, string> environment)
+    private ChildProcess StartDotnet(string name, string dll, Dictionary<string, string> environment, string? logName = null)
     {
         if (!File.Exists(dll))
         {
@@ -292,7 +347,7 @@ internal sealed class Stack : IAsyncDisposable
 
         environment["DOTNET_NOLOGO"] = "1";
         var process = ChildProcess.Start(name, "dotnet", [dll, "--urls", "http://127.0.0.1:0"], environment,
-            Path.Combine(Work, Path.GetFileNameWithoutExtension(dll) + ".log"));
+            Path.Combine(Work, logName ?? Path.GetFileNameWithoutExtension(dll) + ".log"));
         _processes.Add(process);
         return process;
     }

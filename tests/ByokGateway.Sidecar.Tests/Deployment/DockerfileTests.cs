@@ -62,6 +62,13 @@ public sealed class DockerfileTests
         Assert.Equal(["8080:8080"], ComposeFile.Default.Ports("sidecar"));
     }
 
+    [Fact]
+    public void Dockerfile_Runtime_ThreadPoolWorkersDoNotSpin()
+    {
+        // The same setting as the binary's runtimeconfig (bench/README.md, streams), visible and overridable with -e.
+        Assert.Equal("0", File.FinalEnvironment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"]);
+    }
+
     /// <summary>The image's management port (<c>Management__Port</c>).</summary>
     internal static string ManagementPort => Dockerfile.Sidecar.FinalEnvironment["Management__Port"];
 

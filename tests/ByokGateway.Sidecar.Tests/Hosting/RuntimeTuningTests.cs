@@ -42,6 +42,17 @@ public sealed partial class RuntimeTuningTests
         Assert.Equal(3, await CountSocketEngineThreadsAsync(operatorSetting: "3"));
     }
 
+    [Fact]
+    public void RuntimeConfig_ThreadPoolWorkersDoNotSpin()
+    {
+        // The runtime configuration the binary starts with (bench/README.md: streaming CPU per chunk).
+        var runtimeConfig = Path.ChangeExtension(RepoPaths.SidecarDll, ".runtimeconfig.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(runtimeConfig));
+
+        var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
+
     /// <summary>Starts the gateway, serves one request, and counts its socket engine threads.</summary>
     private static async Task<int> CountSocketEngineThreadsAsync(string? operatorSetting)
     {

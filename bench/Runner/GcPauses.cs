@@ -1,0 +1,111 @@
+using System.Diagnostics.Tracing;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+
+namespace ByokGateway.Bench;
+
+/// <summary>
+/// The sidecar's GC pauses, from the runtime's own GC events over EventPipe (the diagnostics port
+/// every .NET process has; nothing is added to the product): a pause runs from
+/// <c>GCSuspendEEStart</c> to <c>GCRestartEEStop</c>, the time the managed threads were stopped.
+/// The allocation ticks of the same events give the allocated bytes by type.
+/// </summary>
+internal sealed class GcPauses : IDisposable
+{
+    private readonly EventPipeSession _session;
+    private readonly Thread _reader;
+    private readonly List<(DateTime Start, double Ms, int Generation)> _pauses = [];
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, long> _allocations = [];
+    private DateTime? _suspended;
+    private int _generation = -1;
+
+    private GcPauses(EventPipeSession session)
+    {
+        _session = session;
+        var source = new EventPipeEventSource(session.EventStream);
+        source.Clr.GCStart += data => _generation = data.Depth;
+        source.Clr.GCAllocationTick += data =>
+        {
+            lock (_lock)
+            {
+                _allocations[data.TypeName ?? "?"] = _allocations.GetValueOrDefault(data.TypeName ?? "?") + data.AllocationAmount64;
+            }
+        };
+        source.Clr.GCSuspendEEStart += data => _suspended = data.TimeStamp;
+        source.Clr.GCRestartEEStop += data =>
+        {
+            if (_suspended is { } start)
+            {
+                lock (_lock)
+                {
+                    _pauses.Add((start, (data.TimeStamp - start).TotalMilliseconds, _generation));
+                }
+
+                _suspended = null;
+                _generation = -1;
+            }
+        };
+        _reader = new Thread(() =>
+        {
+            try
+            {
+                source.Process();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException)
+            {
+                // the session was stopped
+            }
+        }) { IsBackground = true, Name = "gc-events" };
+        _reader.Start();
+    }
+
+    public static GcPauses Start(int pid)
+    {
+        var client = new DiagnosticsClient(pid);
+        var session = client.StartEventPipeSession(
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)ClrTraceEventParser.Keywords.GC)],
+            requestRundown: false,
+            circularBufferMB: 16);
+        return new GcPauses(session);
+    }
+
+    /// <summary>The pauses that began between <paramref name="from"/> and <paramref name="to"/> (local time, as TraceEvent's time stamps).</summary>
+    public IReadOnlyList<(DateTime Start, double Ms, int Generation)> Between(DateTime from, DateTime to)
+    {
+        lock (_lock)
+        {
+            return [.. _pauses.Where(p => p.Start >= from && p.Start < to)];
+        }
+    }
+
+    /// <summary>
+    /// Bytes allocated since the last call, by type, from the runtime's allocation ticks (one event per
+    /// ~100 KB allocated, naming the type that crossed the mark): a sampled profile, and the total.
+    /// </summary>
+    public IReadOnlyList<(string Type, long Bytes)> TakeAllocations()
+    {
+        lock (_lock)
+        {
+            var list = _allocations.OrderByDescending(a => a.Value).Select(a => (a.Key, a.Value)).ToList();
+            _allocations.Clear();
+            return list;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            _session.Stop();
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException)
+        {
+            // the sidecar is gone
+        }
+
+        _reader.Join(TimeSpan.FromSeconds(5));
+        _session.Dispose();
+    }
+}
