@@ -8,7 +8,8 @@ namespace ByokGateway.Limits;
 /// day and month budgets of its user and key source, when the call's tier has a token budget for
 /// that source. The call was already answered: a stream that crosses the budget completes, and the
 /// next call is refused. Counters are per user, not per tier, so a tier raised mid-day keeps what
-/// was used and the new budget applies to it. Tokens the response did not report count as none.
+/// was used and the new budget applies to it. A call whose usage is unknown is charged the metering's
+/// estimate, so hiding usage (include_usage:false, cutting the stream) is no way around a budget.
 /// </summary>
 public sealed class LimitTokenCounter(LimitPolicy policy, ILimitCounters counters) : IUsageSink
 {
@@ -20,7 +21,9 @@ public sealed class LimitTokenCounter(LimitPolicy policy, ILimitCounters counter
             return;
         }
 
-        var tokens = Math.Max(0, record.InputTokens ?? 0) + Math.Max(0, record.OutputTokens ?? 0);
+        var tokens = record.InputTokens is null
+            ? Math.Max(0, record.EstimatedTokens ?? 0)
+            : Math.Max(0, record.InputTokens ?? 0) + Math.Max(0, record.OutputTokens ?? 0);
         if (tokens == 0)
         {
             return;

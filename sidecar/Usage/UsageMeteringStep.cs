@@ -110,6 +110,7 @@ public sealed partial class UsageMeteringStep(
             Status = context.Response.StatusCode,
             DurationMs = Stopwatch.GetElapsedTime(call.Started).TotalMilliseconds,
             TimeToFirstByteMs = tap.FirstByte == 0 ? null : Stopwatch.GetElapsedTime(call.Started, tap.FirstByte).TotalMilliseconds,
+            EstimatedTokens = usage.InputTokens is null && context.Response.StatusCode is >= 200 and < 300 ? Estimate(context, tap) : null,
         };
 
         foreach (var sink in _sinks)
@@ -128,6 +129,13 @@ public sealed partial class UsageMeteringStep(
     }
 
     // Gemini's native API names the model in the path: /gemini/v1beta/models/{model}:generateContent.
+    // A successful call whose usage never came (a client that turned stream usage off, a stream the
+    // client cut before its usage chunk) still spent tokens: budgets charge this estimate, about four
+    // bytes of request per input token and one token per streamed event (else four bytes of answer),
+    // so that hiding usage is no way around a token budget.
+    private static long Estimate(HttpContext context, UsageTap tap) =>
+        ((context.Request.ContentLength ?? 0) / 4) + (tap.EventStream ? tap.Events : tap.Written / 4);
+
     private static string? PathModel(PathString path)
     {
         var value = path.Value.AsSpan();

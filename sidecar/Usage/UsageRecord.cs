@@ -34,6 +34,12 @@ public sealed record UsageRecord
     /// <summary>Input tokens the provider served from its prompt cache (part of <see cref="InputTokens"/> for OpenAI, reported apart by Anthropic).</summary>
     public long? CachedTokens { get; init; }
 
+    /// <summary>
+    /// For a successful call whose usage is unknown: an estimate from the bytes exchanged, which token
+    /// budgets charge instead of nothing (the ledger and billing keep the usage unknown); else null.
+    /// </summary>
+    public long? EstimatedTokens { get; init; }
+
     /// <summary>The HTTP status the client received.</summary>
     public required int Status { get; init; }
 

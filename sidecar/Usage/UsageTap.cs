@@ -38,6 +38,12 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
     /// <summary>The usage chunk the gateway asked for was kept from the client.</summary>
     public bool HidUsage => _hider?.Hid == true;
 
+    /// <summary>Bytes the provider sent (before any hiding).</summary>
+    public long Written => _written;
+
+    /// <summary>SSE <c>data:</c> lines seen in an event stream: about one token each in LLM streams, the estimate for a stream whose usage never came.</summary>
+    public long Events { get; private set; }
+
     public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
 
     /// <summary>The last bytes written, in order (copies the ring once; call at the end).</summary>
@@ -169,6 +175,12 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
             data[..first].CopyTo(tail.AsSpan(_tailEnd));
             data[first..].CopyTo(tail);
             _tailEnd = (_tailEnd + data.Length) % TailSize;
+        }
+
+        if (EventStream)
+        {
+            // Vectorized search, a few nanoseconds per chunk; a "data:" split across two writes is not counted (an estimate).
+            Events += data.Count("data:"u8);
         }
 
         _written += data.Length;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using ByokGateway.Tests.Infrastructure;
 using static ByokGateway.Tests.Limits.LimitCalls;
 
@@ -121,6 +123,37 @@ public sealed class LimitsStepTests(LimitsFixture fixture) : IClassFixture<Limit
         using var nextDay = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
         await nextDay.AssertOkJsonAsync();
         Assert.Equal("100", nextDay.Header("x-ratelimit-remaining-tokens"));
+    }
+
+    [Fact]
+    public async Task Chat_StreamWithUsageTurnedOff_IsChargedAnEstimateSoTheBudgetHolds()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("free");
+        using var client = Stack.Sidecar.Client(await user.TokenAsync());
+        // The client refuses the usage chunk: the provider reports nothing, yet 150 words in and a
+        // 150-event stream out spent far more than the 100-token budget.
+        using var request = new HttpRequestMessage(HttpMethod.Post, OpenAiChat)
+        {
+            Content = JsonContent.Create(new JsonObject
+            {
+                ["model"] = "gpt-test",
+                ["stream"] = true,
+                ["stream_options"] = new JsonObject { ["include_usage"] = false },
+                ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = Words(150) }),
+            }),
+        };
+        using (var stream = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            var streamed = await stream.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.DoesNotContain("\"usage\":{", streamed, StringComparison.Ordinal);
+        }
+
+        await CallsEndedAsync(Stack, user, 1);
+        using var refused = await client.SendAsync(Chat(), TestContext.Current.CancellationToken);
+
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests);
+        Assert.Equal("insufficient_quota", problem["error"]!["type"]!.GetValue<string>());
     }
 
     [Fact]
