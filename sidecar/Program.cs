@@ -1,5 +1,6 @@
 using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
+using ByokGateway.Billing;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
 using ByokGateway.GatewayKeys;
@@ -12,9 +13,10 @@ using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
+using ByokGateway.UsageReports;
 using Microsoft.Extensions.Options;
 
-// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
+// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check, usage, audit) and the gateway.
 if (CliApp.IsCommand(args))
 {
     return await CliApp.RunAsync(args);
@@ -48,6 +50,7 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    builder.AddBilling();
 
     var app = builder.Build();
 
@@ -63,6 +66,7 @@ try
     app.MapObservability();
     app.MapByokApi();
     app.MapGatewayKeys();
+    app.MapUsageApi();
     app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 
