@@ -32,6 +32,7 @@ public sealed class RecordingLagoServer : IAsyncDisposable
     private readonly int _port;
     private WebApplication? _app;
     private int? _failStatus;
+    private bool _loseAnswers;
     private TaskCompletionSource? _hang;
     private int _requests;
     private int _batchSizeMax;
@@ -78,6 +79,15 @@ public sealed class RecordingLagoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stores valid batches but answers 503, as when Lago's answer is lost on the way back, until <see cref="Recover"/>.</summary>
+    public void LoseAnswers()
+    {
+        lock (_gate)
+        {
+            _loseAnswers = true;
+        }
+    }
+
     /// <summary>Holds every request without answering until <see cref="Recover"/> (the client's timeout ends it).</summary>
     public void Hang()
     {
@@ -93,6 +103,7 @@ public sealed class RecordingLagoServer : IAsyncDisposable
         lock (_gate)
         {
             _failStatus = null;
+            _loseAnswers = false;
             _hang?.TrySetResult();
             _hang = null;
         }
@@ -225,6 +236,17 @@ public sealed class RecordingLagoServer : IAsyncDisposable
                     _storedCount.AddOrUpdate(id, 1, (_, n) => n + 1);
                 }
             }
+        }
+
+        bool lose;
+        lock (_gate)
+        {
+            lose = _loseAnswers;
+        }
+
+        if (lose && errors.Count == 0)
+        {
+            return Results.Json(new { status = 503, error = "Service Unavailable" }, statusCode: 503);
         }
 
         return errors.Count == 0
