@@ -7,6 +7,7 @@ using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Ledger;
 using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
@@ -44,6 +45,7 @@ try
     builder.AddProviderCatalog();
     builder.AddOutboundGuard();
     builder.AddKeyStore();
+    builder.AddLedger();
     builder.AddByokAuth();
     builder.AddAdminEvents();
     builder.AddByokApi();
