@@ -1,3 +1,5 @@
+using ByokGateway.Ledger;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Billing;
@@ -18,6 +20,10 @@ public static class BillingExtensions
             return builder;
         }
 
+        // From now on the ledger keeps each usage record pending until Lago accepted it (the outbox);
+        // records stored while billing was off are never billed later. Replace, so the order of
+        // AddLedger and AddBilling does not matter.
+        builder.Services.Replace(ServiceDescriptor.Singleton(BillingOutboxActivation.On));
         builder.Services.AddSingleton<BillingMetrics>();
         builder.Services.AddSingleton<SubscriptionIds>();
         builder.Services.AddHttpClient<LagoClient>((services, client) =>
