@@ -203,6 +203,16 @@ public sealed class LagoExporterTests : IAsyncLifetime
         Assert.Equal("tokens_v2", Lago.Stored[records[0].Id.ToString()]["code"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(1, 0.0, 500)]
+    [InlineData(1, 1.0, 1000)]
+    [InlineData(3, 0.5, 3000)]
+    [InlineData(20, 0.0, 150_000)]
+    [InlineData(20, 1.0, 300_000)]
+    [InlineData(1000, 1.0, 300_000)]
+    public void Backoff_Attempt_DoublesWithJitterUpToTheCap(int attempt, double random, double expectedMs) =>
+        Assert.Equal(expectedMs, ByokGateway.Billing.LagoExporter.Backoff(attempt, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5), random).TotalMilliseconds, 3);
+
     private async Task AssertArrivedOnceAsync(IReadOnlyList<UsageRecord> records)
     {
         var ids = records.Select(r => r.Id.ToString()).ToHashSet();
