@@ -1,11 +1,13 @@
 using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
+using ByokGateway.Billing;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
 using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Ledger;
 using ByokGateway.Limits;
 using ByokGateway.Management;
 using ByokGateway.Observability;
@@ -14,9 +16,10 @@ using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
 using ByokGateway.Usage;
+using ByokGateway.UsageReports;
 using Microsoft.Extensions.Options;
 
-// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
+// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check, usage, audit) and the gateway.
 if (CliApp.IsCommand(args))
 {
     return await CliApp.RunAsync(args);
@@ -44,15 +47,18 @@ try
     builder.AddProviderCatalog();
     builder.AddOutboundGuard();
     builder.AddKeyStore();
+    builder.AddLedger();
     builder.AddByokAuth();
     builder.AddAdminEvents();
     builder.AddByokApi();
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
-    // Forwarding steps run in registration order: the limits refuse before metering, so a refused call is metered too.
+    // Forwarding steps run in registration order: the limits refuse a call before it is forwarded
+    // (so it is never metered: the refusal is an audit event), metering wraps what is forwarded.
     builder.AddUsageLimits();
     builder.AddUsageMetering();
+    builder.AddBilling();
 
     var app = builder.Build();
 
@@ -68,6 +74,7 @@ try
     app.MapObservability();
     app.MapByokApi();
     app.MapGatewayKeys();
+    app.MapUsageApi();
     app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 
