@@ -1,0 +1,58 @@
+import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import type { UsageRow } from "../api/types";
+import { formatCount, formatDay, keySourceLabel } from "../usage/usageFormat";
+import { sortUsageRows } from "../usage/usageSeries";
+
+type UsageTableProps = {
+  rows: readonly UsageRow[];
+  providerName: (provider: string) => string;
+  locale?: string;
+};
+
+/** The usage rows as the API sends them, newest day first: the accessible form of the chart. */
+export const UsageTable = ({ rows, providerName, locale }: UsageTableProps) => (
+  <Table aria-label="Usage by day, provider, model and key source" variant="compact" data-testid="usage-table" className="byok-table">
+    <Thead>
+      <Tr>
+        <Th>Date (UTC)</Th>
+        <Th>Provider</Th>
+        <Th>Model</Th>
+        <Th>Key</Th>
+        <Th className="byok-number">Requests</Th>
+        <Th className="byok-number">Input tokens</Th>
+        <Th className="byok-number">Output tokens</Th>
+      </Tr>
+    </Thead>
+    <Tbody>
+      {sortUsageRows(rows).map((row) => (
+        <Tr
+          key={`${row.date}|${row.provider}|${row.model ?? ""}|${row.key_source}`}
+          data-date={row.date}
+          data-provider={row.provider}
+          data-model={row.model ?? ""}
+          data-key-source={row.key_source}
+        >
+          <Td dataLabel="Date (UTC)" modifier="nowrap">
+            {formatDay(row.date, locale)}
+          </Td>
+          <Td dataLabel="Provider">{providerName(row.provider)}</Td>
+          <Td dataLabel="Model" modifier="breakWord">
+            {row.model ?? "Unknown"}
+          </Td>
+          <Td dataLabel="Key" modifier="nowrap">
+            {keySourceLabel(row.key_source)}
+          </Td>
+          <Td dataLabel="Requests" className="byok-number" data-column="requests">
+            {formatCount(row.requests, locale)}
+          </Td>
+          <Td dataLabel="Input tokens" className="byok-number" data-column="input_tokens">
+            {formatCount(row.input_tokens, locale)}
+          </Td>
+          <Td dataLabel="Output tokens" className="byok-number" data-column="output_tokens">
+            {formatCount(row.output_tokens, locale)}
+          </Td>
+        </Tr>
+      ))}
+    </Tbody>
+  </Table>
+);
