@@ -11,7 +11,14 @@ type UsageTableProps = {
 
 /** The usage rows as the API sends them, newest day first: the accessible form of the chart. */
 export const UsageTable = ({ rows, providerName, locale }: UsageTableProps) => (
-  <Table aria-label="Usage by day, provider, model and key source" variant="compact" data-testid="usage-table" className="byok-table">
+  // role "table", not PatternFly's default "grid": nothing in it is interactive, it is the chart in text form.
+  <Table
+    aria-label="Usage by day, provider, model and key source"
+    role="table"
+    variant="compact"
+    data-testid="usage-table"
+    className="byok-table"
+  >
     <Thead>
       <Tr>
         <Th>Date (UTC)</Th>
