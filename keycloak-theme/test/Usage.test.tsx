@@ -242,3 +242,45 @@ describe("usage helpers", () => {
     }
   });
 });
+
+describe("Usage table pages", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("shows ten rows a page, newest first, and the rest on the next pages", async () => {
+    const { user } = renderPage((sidecar) => {
+      sidecar.state.usageRows = Array.from({ length: 25 }, (_, i) => ({
+        date: `2025-10-${String(22 - (i % 20)).padStart(2, "0")}`,
+        provider: "openai",
+        model: `model-${String(i).padStart(2, "0")}`,
+        key_source: "byok",
+        requests: i + 1,
+        input_tokens: 10,
+        output_tokens: 1,
+      }));
+    });
+    await screen.findByTestId("usage-table");
+
+    expect(usageRows()).toHaveLength(10);
+    expect(usageRows()[0]!.dataset.date).toBe("2025-10-22");
+    const bottom = screen.getByTestId("usage-pagination-bottom");
+    await user.click(within(bottom).getByRole("button", { name: "Go to next page" }));
+    expect(usageRows()).toHaveLength(10);
+    await user.click(within(bottom).getByRole("button", { name: "Go to next page" }));
+    const last = usageRows();
+    expect(last).toHaveLength(5);
+    expect(last[last.length - 1]!.dataset.date).toBe("2025-10-03");
+  });
+
+  it("has no pages for ten rows or fewer", async () => {
+    renderPage();
+    await screen.findByTestId("usage-table");
+    expect(screen.queryByTestId("usage-pagination-bottom")).not.toBeInTheDocument();
+    expect(usageRows()).toHaveLength(3);
+  });
+});

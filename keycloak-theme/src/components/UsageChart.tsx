@@ -67,6 +67,8 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
   const itemsPerRow = Math.max(1, Math.floor((chartWidth - 60) / 160));
   const legendRows = Math.ceil(legendData.length / itemsPerRow);
   const padding = { top: 16, right: 16, left: 56, bottom: 56 + legendRows * LEGEND_ROW };
+  // Victory sizes bars by the data's density, which leaves them thin; each day gets 70% of its slot.
+  const barWidth = Math.max(2, Math.floor(((chartWidth - padding.left - padding.right) / Math.max(1, days.length)) * 0.7));
 
   // Label about one day in seven on a wide chart, fewer on a narrow one; always today (the last day).
   const labelEvery = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor((chartWidth - 72) / 64))));
@@ -122,7 +124,7 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
             <ChartBar
               key={s.provider}
               name={`byok-usage-${s.provider}`}
-              barRatio={0.75}
+              barWidth={barWidth}
               dataComponent={<TaggedBar />}
               data={s.tokens.map(
                 (y, i): BarDatum => ({ x: i + 1, y, name: providerName(s.provider), provider: s.provider, day: days[i]! }),

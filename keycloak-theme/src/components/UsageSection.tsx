@@ -112,9 +112,11 @@ export const UsageSection = ({ usage, providers, hideLoadError, onSignIn, locale
             </DescriptionList>
           </StackItem>
           <StackItem>
+            <h3 className="byok-subheading">Tokens per day (input plus output), by provider</h3>
             <UsageChart daily={daily} providerName={providerName} locale={locale} />
           </StackItem>
           <StackItem>
+            <h3 className="byok-subheading">By day, provider, model and key</h3>
             <UsageTable rows={report.rows} providerName={providerName} locale={locale} />
           </StackItem>
         </>

@@ -1,4 +1,6 @@
+import { Pagination } from "@patternfly/react-core";
 import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { useEffect, useMemo, useState } from "react";
 import type { UsageRow } from "../api/types";
 import { formatCount, formatDay, keySourceLabel } from "../usage/usageFormat";
 import { sortUsageRows } from "../usage/usageSeries";
@@ -9,8 +11,49 @@ type UsageTableProps = {
   locale?: string;
 };
 
-/** The usage rows as the API sends them, newest day first: the accessible form of the chart. */
-export const UsageTable = ({ rows, providerName, locale }: UsageTableProps) => (
+const PER_PAGE = 10;
+
+/**
+ * The usage rows as the API sends them, newest day first: the accessible form of the chart. Thirty
+ * days of several models make many rows (on a phone each row is a block), so they come in pages.
+ */
+export const UsageTable = ({ rows, providerName, locale }: UsageTableProps) => {
+  const sorted = useMemo(() => sortUsageRows(rows), [rows]);
+  const [page, setPage] = useState(1);
+  const [perPage, setPerPage] = useState(PER_PAGE);
+  const pages = Math.max(1, Math.ceil(sorted.length / perPage));
+  // Fewer rows after a refresh: stay on a page that exists.
+  useEffect(() => setPage((current) => Math.min(current, pages)), [pages]);
+  const shown = sorted.slice((Math.min(page, pages) - 1) * perPage, Math.min(page, pages) * perPage);
+  const pagination = (variant: "top" | "bottom") =>
+    sorted.length > PER_PAGE && (
+      <Pagination
+        itemCount={sorted.length}
+        page={Math.min(page, pages)}
+        perPage={perPage}
+        perPageOptions={[10, 30, 100].map((n) => ({ title: String(n), value: n }))}
+        onSetPage={(_event, next) => setPage(next)}
+        onPerPageSelect={(_event, next) => {
+          setPerPage(next);
+          setPage(1);
+        }}
+        variant={variant}
+        isCompact={variant === "top"}
+        titles={{ paginationAriaLabel: `Usage rows, ${variant === "top" ? "top" : "bottom"} pagination` }}
+        data-testid={`usage-pagination-${variant}`}
+      />
+    );
+
+  return (
+    <>
+      {pagination("top")}
+      <UsageRowsTable rows={shown} providerName={providerName} locale={locale} />
+      {pagination("bottom")}
+    </>
+  );
+};
+
+const UsageRowsTable = ({ rows, providerName, locale }: UsageTableProps) => (
   // role "table", not PatternFly's default "grid": nothing in it is interactive, it is the chart in text form.
   <Table
     aria-label="Usage by day, provider, model and key source"
@@ -31,7 +74,7 @@ export const UsageTable = ({ rows, providerName, locale }: UsageTableProps) => (
       </Tr>
     </Thead>
     <Tbody>
-      {sortUsageRows(rows).map((row) => (
+      {rows.map((row) => (
         <Tr
           key={`${row.date}|${row.provider}|${row.model ?? ""}|${row.key_source}`}
           data-date={row.date}
