@@ -63,7 +63,9 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
   const chartWidth = width > 0 ? width : FALLBACK_WIDTH;
   const { days, series } = daily;
   const dayOf = (x: number) => days[x - 1] ?? "";
-  const legendData = series.map((s) => ({ name: providerName(s.provider) }));
+  const barName = (provider: string) => `byok-usage-${provider}`;
+  // childName ties each legend entry to its bars: the tooltip lists the entries whose bar is under the pointer.
+  const legendData = series.map((s) => ({ name: providerName(s.provider), childName: barName(s.provider) }));
   const itemsPerRow = Math.max(1, Math.floor((chartWidth - 60) / 160));
   const legendRows = Math.ceil(legendData.length / itemsPerRow);
   const padding = { top: 16, right: 16, left: 56, bottom: 56 + legendRows * LEGEND_ROW };
@@ -123,7 +125,7 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
           {series.map((s) => (
             <ChartBar
               key={s.provider}
-              name={`byok-usage-${s.provider}`}
+              name={barName(s.provider)}
               barWidth={barWidth}
               dataComponent={<TaggedBar />}
               data={s.tokens.map(
