@@ -92,10 +92,11 @@ describe('Usage on the API keys page in Chromium against the sidecar', { timeout
     });
     await page.setViewportSize({ width, height: Math.max(height, 600) });
     // The chart follows its container's width: wait until it has been drawn at this width.
-    await page.waitForFunction((w) => {
-      const svg = document.querySelector('[data-testid="usage-chart"] svg');
-      return svg !== null && Math.abs(Number(svg.getAttribute('width')) - svg.parentElement.clientWidth) <= 1 && w > 0;
-    }, width);
+    await page.waitForFunction(() => {
+      const container = document.querySelector('[data-testid="usage-chart"]');
+      const svg = container?.querySelector('svg');
+      return svg != null && Math.abs(Number(svg.getAttribute('width')) - container.clientWidth) <= 1;
+    });
     await page.screenshot({ path, fullPage: true });
     const png = await readFile(path);
     assert.ok(png.length > PNG_SIGNATURE.length && png.subarray(0, 8).equals(PNG_SIGNATURE), `${path} is a PNG`);
