@@ -40,13 +40,15 @@ gateway_settings() {
   export OutboundGuard__AllowHttp="${OutboundGuard__AllowHttp:-true}"
   export OutboundGuard__AllowPrivateNetworks="${OutboundGuard__AllowPrivateNetworks:-true}"
   export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+  # The usage ledger's SQLite file stays with the other development state (unless PostgreSQL is set).
+  export Ledger__DataDirectory="${Ledger__DataDirectory:-$root/.dev/ledger}"
 }
 
 case "${1:-}" in
   "") ;;
   --print-env)
     gateway_settings
-    env | grep -E '^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=)' | sort
+    env | grep -E '^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=|Ledger__DataDirectory=)' | sort
     exit 0 ;;
   *) echo "usage: bash scripts/dev.sh [--print-env]" >&2; exit 2 ;;
 esac

@@ -1,20 +1,23 @@
 using ByokGateway.AdminEvents;
 using ByokGateway.Auth;
+using ByokGateway.Billing;
 using ByokGateway.Cli;
 using ByokGateway.Crypto;
 using ByokGateway.GatewayKeys;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Ledger;
 using ByokGateway.Management;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
+using ByokGateway.UsageReports;
 using Microsoft.Extensions.Options;
 
-// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check) and the gateway.
+// One binary, two faces: operator commands (generate-key, encrypt, decrypt, rotate, check, usage, audit) and the gateway.
 if (CliApp.IsCommand(args))
 {
     return await CliApp.RunAsync(args);
@@ -42,12 +45,14 @@ try
     builder.AddProviderCatalog();
     builder.AddOutboundGuard();
     builder.AddKeyStore();
+    builder.AddLedger();
     builder.AddByokAuth();
     builder.AddAdminEvents();
     builder.AddByokApi();
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    builder.AddBilling();
 
     var app = builder.Build();
 
@@ -63,6 +68,7 @@ try
     app.MapObservability();
     app.MapByokApi();
     app.MapGatewayKeys();
+    app.MapUsageApi();
     app.MapUnifiedEndpoint();
     app.MapKeySwapProxy();
 

@@ -5,7 +5,7 @@ namespace ByokGateway.Cli;
 /// <summary>The operator commands of the sidecar binary.</summary>
 public static class CliApp
 {
-    private static readonly HashSet<string> CommandNames = ["generate-key", "encrypt", "decrypt", "rotate", "check", "--help", "-h", "-?", "help"];
+    private static readonly HashSet<string> CommandNames = ["generate-key", "encrypt", "decrypt", "rotate", "check", "usage", "audit", "--help", "-h", "-?", "help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && CommandNames.Contains(args[0]);
 
@@ -18,6 +18,8 @@ public static class CliApp
             CryptCommands.CreateDecrypt(),
             RotateCommand.Create(),
             CheckCommand.Create(),
+            UsageCommand.Create(),
+            AuditCommand.Create(),
         };
         return await root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args).InvokeAsync();
     }

@@ -2,6 +2,7 @@ using ByokGateway.Crypto;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
 using ByokGateway.Keys;
+using ByokGateway.Ledger;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,8 @@ internal static class CliHost
         builder.AddKeycloak();
         builder.AddProviderCatalog();
         builder.AddKeyStore();
+        // The ledger's reads for the usage and audit commands (no writer: the CLI records nothing).
+        builder.AddLedgerQueries();
         return builder.Build();
     }
 }

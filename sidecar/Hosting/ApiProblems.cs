@@ -33,6 +33,15 @@ public static class ApiProblems
         });
     }
 
+    /// <summary>A query parameter that is not valid: 400, with <c>errors</c> naming the parameter as validation problems do.</summary>
+    public static ProblemHttpResult InvalidParameter(string parameter, string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [detail] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Bad request",
+            Detail = detail,
+        });
+
     /// <summary>
     /// ASP.NET Core has no default problem type for 429 (it has one for the other statuses used
     /// here), so it is set explicitly: every problem the gateway answers carries a <c>type</c>.

@@ -4,11 +4,13 @@ using ByokGateway.Auth;
 using ByokGateway.Crypto;
 using ByokGateway.Hosting;
 using ByokGateway.Keycloak;
+using ByokGateway.Ledger;
 using ByokGateway.Observability;
 using ByokGateway.Providers;
 using ByokGateway.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Keys;
@@ -227,9 +229,12 @@ public static class ByokApi
         services.TierProblem(record)
         ?? (record.Find(provider.Id) is null ? ApiProblems.NotFound($"No API key is stored for {provider.Name}; add one first.") : null);
 
-    public static async Task<Ok<StatsResponse>> GetStatsAsync(ClaimsPrincipal user, [AsParameters] ByokServices services, CancellationToken cancellationToken)
+    public static async Task<Ok<StatsResponse>> GetStatsAsync(ClaimsPrincipal user, [AsParameters] ByokServices services, [FromServices] ILedgerQueries ledger, CancellationToken cancellationToken)
     {
         var record = await services.LoadAsync(user, cancellationToken);
+        var now = services.Time.GetUtcNow();
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var month = await ledger.TotalsAsync(record.UserId, monthStart, monthStart.AddMonths(1), cancellationToken);
         var stored = services.Catalog.All.Select(p => record.Find(p.Id)).OfType<StoredKey>().ToList();
         var required = services.Options.Value.RequiredTier;
         return TypedResults.Ok(new StatsResponse(
@@ -239,7 +244,10 @@ public static class ByokApi
             stored.Count(k => k.TestStatus == KeyTestResult.Valid),
             record.Tier,
             Tiers.Satisfies(record.Tier, required),
-            required));
+            required,
+            month.Requests,
+            month.InputTokens,
+            month.OutputTokens));
     }
 
     private static ProblemHttpResult UnknownProvider(string provider) =>

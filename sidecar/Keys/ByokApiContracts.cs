@@ -47,7 +47,9 @@ public sealed record TestKeyResponse(
 
 /// <summary>
 /// <c>byok_allowed</c> and <c>required_tier</c> are additions to the Python service's fields so the
-/// Account Console can explain a tier limit before the user tries to add a key.
+/// Account Console can explain a tier limit before the user tries to add a key; the <c>month_*</c>
+/// fields (issue 13) are the caller's calls and tokens of the current UTC month, from the ledger
+/// (tokens of calls whose usage was unknown are not in them).
 /// </summary>
 public sealed record StatsResponse(
     [property: JsonPropertyName("total_providers")] int TotalProviders,
@@ -56,4 +58,7 @@ public sealed record StatsResponse(
     [property: JsonPropertyName("valid_providers")] int ValidProviders,
     [property: JsonPropertyName("user_tier")] string UserTier,
     [property: JsonPropertyName("byok_allowed")] bool ByokAllowed,
-    [property: JsonPropertyName("required_tier")] string RequiredTier);
+    [property: JsonPropertyName("required_tier")] string RequiredTier,
+    [property: JsonPropertyName("month_requests")] long MonthRequests,
+    [property: JsonPropertyName("month_input_tokens")] long MonthInputTokens,
+    [property: JsonPropertyName("month_output_tokens")] long MonthOutputTokens);

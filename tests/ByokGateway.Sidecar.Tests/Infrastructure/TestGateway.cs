@@ -64,6 +64,8 @@ public sealed class TestGateway : IAsyncDisposable
             ["Serilog:MinimumLevel:Default"] = "Verbose",
             // The fake provider's test controls (x-fake-gate) are headers no real provider takes.
             ["Proxy:AdditionalRequestHeaders:0"] = "x-fake-*",
+            // Replicas of this gateway share its ledger file.
+            ["Ledger:DataDirectory"] = SidecarServer.NewLedgerDirectory(),
         };
         foreach (var id in new[] { "openai", "anthropic", "huggingface", "cohere", "together", "perplexity", "groq", "openrouter", "gemini", "mistral", "deepseek" })
         {
@@ -94,5 +96,9 @@ public sealed class TestGateway : IAsyncDisposable
         await Sidecar.DisposeAsync();
         await Provider.DisposeAsync();
         await Keycloak.DisposeAsync();
+        if (Settings.GetValueOrDefault("Ledger:DataDirectory") is { } ledger && ledger.Contains("byok-ledger-tests", StringComparison.Ordinal))
+        {
+            SidecarServer.DeleteLedgerDirectory(ledger);
+        }
     }
 }

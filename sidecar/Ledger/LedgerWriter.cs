@@ -1,0 +1,209 @@
+using Microsoft.Extensions.Options;
+
+namespace ByokGateway.Ledger;
+
+/// <summary>
+/// Empties <see cref="LedgerBuffer"/> into the store in batches, one transaction each, off the
+/// request path. A failing store keeps the batch and retries with back-off while new records
+/// queue up behind it (bounded by the buffer). Stopping writes everything queued, for as long as
+/// the host's shutdown timeout allows; what is left then is counted as dropped and logged.
+/// </summary>
+public sealed partial class LedgerWriter(
+    LedgerBuffer buffer,
+    LedgerStore store,
+    LedgerHealth health,
+    LedgerMetrics metrics,
+    IOptions<LedgerOptions> options,
+    TimeProvider time,
+    ILogger<LedgerWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private readonly CancellationTokenSource _abort = new();
+    private readonly List<LedgerEntry> _batch = [];
+    private volatile bool _stopping;
+
+    /// <summary>A first, bounded try at the schema, so a local SQLite file is ready as the gateway starts; a store that does not answer is retried in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using (var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            first.CancelAfter(FirstAttemptTimeout);
+            await TrySchemaAsync(first.Token);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        buffer.Complete();
+        await using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var abort = _abort.Token;
+        var delay = MinRetryDelay;
+        try
+        {
+            while (health.Problem is not null && !await TrySchemaAsync(abort))
+            {
+                if (_stopping && buffer.Count == 0)
+                {
+                    return;
+                }
+
+                await Task.Delay(delay, time, abort);
+                delay = Next(delay);
+            }
+
+            delay = MinRetryDelay;
+            while (true)
+            {
+                if (_batch.Count == 0 && !await FillBatchAsync(stoppingToken, abort))
+                {
+                    return;
+                }
+
+                if (await TryWriteAsync(abort))
+                {
+                    delay = MinRetryDelay;
+                }
+                else
+                {
+                    await Task.Delay(delay, time, abort);
+                    delay = Next(delay);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            CountLost();
+        }
+    }
+
+    /// <summary>Waits for records, lets a batch gather for the flush interval, takes up to a batch; false when stopped and empty.</summary>
+    private async Task<bool> FillBatchAsync(CancellationToken stoppingToken, CancellationToken abort)
+    {
+        if (!await buffer.Reader.WaitToReadAsync(abort))
+        {
+            return false;
+        }
+
+        var batchSize = options.Value.BatchSize;
+        if (!_stopping && buffer.Count < batchSize && options.Value.FlushInterval > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(options.Value.FlushInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: write at once.
+            }
+        }
+
+        while (_batch.Count < batchSize && buffer.Reader.TryRead(out var entry))
+        {
+            _batch.Add(entry);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> TryWriteAsync(CancellationToken abort)
+    {
+        try
+        {
+            await store.WriteAsync(_batch, abort);
+        }
+        catch (Exception e) when (!abort.IsCancellationRequested)
+        {
+            metrics.WriteFailed();
+            health.Failing(e);
+            metrics.SetBuffered(buffer.Count + _batch.Count);
+            LogWriteFailed(logger, store.Dialect, store.Location, e.GetType().Name, health.Problem ?? string.Empty, buffer.Count + _batch.Count);
+            return false;
+        }
+
+        var usage = _batch.Count(e => e.Usage is not null);
+        metrics.Written(LedgerKinds.Usage, usage);
+        metrics.Written(LedgerKinds.Audit, _batch.Count - usage);
+        _batch.Clear();
+        metrics.SetBuffered(buffer.Count);
+        if (health.Working())
+        {
+            LogWorkingAgain(logger, store.Dialect, store.Location);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> TrySchemaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.EnsureSchemaAsync(cancellationToken);
+            health.Working();
+            LogReady(logger, store.Dialect, store.Location);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_abort.IsCancellationRequested)
+        {
+            health.Failing(e);
+            LogSchemaFailed(logger, store.Dialect, store.Location, health.Problem ?? string.Empty);
+            return false;
+        }
+    }
+
+    private void CountLost()
+    {
+        var lost = _batch.ToList();
+        _batch.Clear();
+        while (buffer.Reader.TryRead(out var entry))
+        {
+            lost.Add(entry);
+        }
+
+        foreach (var entry in lost)
+        {
+            metrics.Dropped(entry.Kind);
+        }
+
+        metrics.SetBuffered(0);
+        if (lost.Count > 0)
+        {
+            LogLostAtShutdown(logger, lost.Count, store.Dialect, store.Location, health.Problem ?? "the shutdown timeout ended first");
+        }
+    }
+
+    private static TimeSpan Next(TimeSpan delay) => delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Usage ledger: {Dialect} at {Location}, schema up to date")]
+    private static partial void LogReady(ILogger logger, string dialect, string location);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Warning, Message = "Usage ledger: cannot write to {Dialect} at {Location} ({ExceptionType}: {Reason}); {Buffered} records buffered in memory, retrying with back-off")]
+    private static partial void LogWriteFailed(ILogger logger, string dialect, string location, string exceptionType, string reason, int buffered);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Information, Message = "Usage ledger: {Dialect} at {Location} is written again")]
+    private static partial void LogWorkingAgain(ILogger logger, string dialect, string location);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "Usage ledger: {Count} records were not written to {Dialect} at {Location} before the gateway stopped ({Reason}); counted in byok_ledger_dropped_total")]
+    private static partial void LogLostAtShutdown(ILogger logger, int count, string dialect, string location, string reason);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Usage ledger: cannot prepare the schema in {Dialect} at {Location} ({Reason}); the gateway proxies and buffers usage meanwhile, retrying with back-off")]
+    private static partial void LogSchemaFailed(ILogger logger, string dialect, string location, string reason);
+}
