@@ -14,6 +14,7 @@ using ByokGateway.Providers;
 using ByokGateway.Proxy;
 using ByokGateway.Security;
 using ByokGateway.Unified;
+using ByokGateway.Usage;
 using ByokGateway.UsageReports;
 using Microsoft.Extensions.Options;
 
@@ -52,6 +53,8 @@ try
     builder.AddGatewayKeys();
     builder.AddKeySwapProxy();
     builder.AddUnifiedEndpoint();
+    // Forwarding steps run in registration order: the limits (when added) go before metering.
+    builder.AddUsageMetering();
     builder.AddBilling();
 
     var app = builder.Build();

@@ -146,6 +146,7 @@ public sealed partial class UnifiedRoutingStep(
         request.Path = "/" + provider.Id + provider.OpenAiPath + suffix;
         context.ReassignProxyRequest(providerRoute, cluster);
         context.Response.Headers[ProviderHeader] = provider.Id;
+        Usage.RequestedModel.Set(context, model[route.PrefixLength..]);
         LogRouted(logger, userId, provider.Id, prefix.Length);
         return body;
     }

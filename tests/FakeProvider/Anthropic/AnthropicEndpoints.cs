@@ -40,13 +40,14 @@ internal static class AnthropicEndpoints
 
         await chat.BeforeReplyAsync(turn, cancellationToken);
         var reply = turn.Reply;
-        return TypedResults.Json(AnthropicShapes.Message(id, request.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens));
+        var message = AnthropicShapes.Message(id, request.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens, turn.Usage);
+        return turn.Usage == UsageFault.CutOff ? new CutOffResult(message) : TypedResults.Json(message);
     }
 
     private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, string id, CancellationToken cancellationToken)
     {
         var reply = turn.Reply;
-        await sse.WriteJsonAsync("message_start", AnthropicShapes.MessageStart(id, turn.Request.Model, reply.PromptTokens), cancellationToken);
+        await sse.WriteJsonAsync("message_start", AnthropicShapes.MessageStart(id, turn.Request.Model, reply.PromptTokens, turn.Usage), cancellationToken);
         await sse.WriteJsonAsync("content_block_start", AnthropicShapes.ContentBlockStart(0), cancellationToken);
         await sse.WriteJsonAsync("ping", AnthropicShapes.Ping(), cancellationToken);
 
@@ -56,8 +57,14 @@ internal static class AnthropicEndpoints
             await chat.AfterPieceAsync(turn, i, cancellationToken);
         }
 
+        if (turn.Usage == UsageFault.CutOff)
+        {
+            sse.Abort();
+            return;
+        }
+
         await sse.WriteJsonAsync("content_block_stop", AnthropicShapes.ContentBlockStop(0), cancellationToken);
-        await sse.WriteJsonAsync("message_delta", AnthropicShapes.MessageDelta(reply.PromptTokens, reply.CompletionTokens), cancellationToken);
+        await sse.WriteJsonAsync("message_delta", AnthropicShapes.MessageDelta(reply.CompletionTokens, turn.Usage), cancellationToken);
         await sse.WriteJsonAsync("message_stop", AnthropicShapes.MessageStop(), cancellationToken);
     }
 }

@@ -1,3 +1,5 @@
+using FakeProvider.Chat;
+
 namespace FakeProvider.Anthropic;
 
 /// <summary>Anthropic wire shapes: messages, stream events, models.</summary>
@@ -8,7 +10,7 @@ internal static class AnthropicShapes
     // Model timestamps are fixed so list responses are deterministic.
     public const string ModelCreatedAt = "2025-01-01T00:00:00Z";
 
-    public static object Message(string id, string model, string text, int inputTokens, int outputTokens) => new
+    public static object Message(string id, string model, string text, int inputTokens, int outputTokens, UsageFault fault) => new
     {
         id,
         type = "message",
@@ -17,10 +19,22 @@ internal static class AnthropicShapes
         content = new[] { new { type = "text", text } },
         stop_reason = StopReason,
         stop_sequence = (string?)null,
-        usage = new { input_tokens = inputTokens, output_tokens = outputTokens },
+        usage = Usage(inputTokens, outputTokens, fault),
     };
 
-    public static object MessageStart(string id, string model, int inputTokens) => new
+    /// <summary>
+    /// Usage as Anthropic reports it on a message and in <c>message_start</c> (cache counts
+    /// included), bent by the <c>x-fake-usage</c> switch; null when the switch says missing.
+    /// </summary>
+    public static object? Usage(int inputTokens, int outputTokens, UsageFault fault) => fault == UsageFault.Missing ? null : new
+    {
+        input_tokens = UsageFaults.InputTokens(fault, inputTokens),
+        cache_creation_input_tokens = 0,
+        cache_read_input_tokens = fault == UsageFault.Cached ? UsageFaults.CachedTokens : 0,
+        output_tokens = outputTokens,
+    };
+
+    public static object MessageStart(string id, string model, int inputTokens, UsageFault fault) => new
     {
         type = "message_start",
         message = new
@@ -32,7 +46,7 @@ internal static class AnthropicShapes
             content = Array.Empty<object>(),
             stop_reason = (string?)null,
             stop_sequence = (string?)null,
-            usage = new { input_tokens = inputTokens, output_tokens = 1 },
+            usage = Usage(inputTokens, 1, fault),
         },
     };
 
@@ -54,11 +68,12 @@ internal static class AnthropicShapes
 
     public static object ContentBlockStop(int index) => new { type = "content_block_stop", index };
 
-    public static object MessageDelta(int inputTokens, int outputTokens) => new
+    /// <summary>The closing delta: its <c>usage</c> holds the cumulative output count only, as in Anthropic's streaming docs.</summary>
+    public static object MessageDelta(int outputTokens, UsageFault fault) => new
     {
         type = "message_delta",
         delta = new { stop_reason = StopReason, stop_sequence = (string?)null },
-        usage = new { input_tokens = inputTokens, output_tokens = outputTokens },
+        usage = fault == UsageFault.Missing ? null : new { output_tokens = fault == UsageFault.Malformed ? (object)"many" : outputTokens },
     };
 
     public static object MessageStop() => new { type = "message_stop" };

@@ -12,6 +12,9 @@ internal sealed class SseWriter(HttpResponse response)
         await response.Body.FlushAsync(cancellationToken);
     }
 
+    /// <summary>Drops the connection (a provider that dies mid-stream).</summary>
+    public void Abort() => response.HttpContext.Abort();
+
     public Task WriteJsonAsync(string? eventName, object payload, CancellationToken cancellationToken) =>
         WriteAsync(eventName, JsonSerializer.Serialize(payload), cancellationToken);
 }

@@ -45,7 +45,8 @@ internal static class OpenAiEndpoints
 
         await chat.BeforeReplyAsync(turn, cancellationToken);
         var reply = turn.Reply;
-        return TypedResults.Json(OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, reply.PromptTokens, reply.CompletionTokens, completion.Fingerprint));
+        var answer = OpenAiShapes.Completion(completion.Id, completion.Created, completion.Model, reply.Text, OpenAiShapes.Usage(reply.PromptTokens, reply.CompletionTokens, turn.Usage), completion.Fingerprint);
+        return turn.Usage == UsageFault.CutOff ? new CutOffResult(answer) : TypedResults.Json(answer);
     }
 
     private static async Task StreamAsync(SseWriter sse, FakeChat chat, ChatTurn turn, Completion completion, CancellationToken cancellationToken)
@@ -61,10 +62,16 @@ internal static class OpenAiEndpoints
             await chat.AfterPieceAsync(turn, i, cancellationToken);
         }
 
-        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage, fingerprint), cancellationToken);
-        if (includeUsage)
+        if (turn.Usage == UsageFault.CutOff)
         {
-            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, turn.Reply.PromptTokens, turn.Reply.CompletionTokens, fingerprint), cancellationToken);
+            sse.Abort();
+            return;
+        }
+
+        await sse.WriteJsonAsync(null, OpenAiShapes.Chunk(id, created, model, new { }, "stop", includeUsage, fingerprint), cancellationToken);
+        if (includeUsage && OpenAiShapes.Usage(turn.Reply.PromptTokens, turn.Reply.CompletionTokens, turn.Usage) is { } usage)
+        {
+            await sse.WriteJsonAsync(null, OpenAiShapes.UsageChunk(id, created, model, usage, fingerprint), cancellationToken);
         }
 
         await sse.WriteAsync(null, "[DONE]", cancellationToken);

@@ -1,3 +1,5 @@
+using FakeProvider.Chat;
+
 namespace FakeProvider.OpenAi;
 
 /// <summary>OpenAI wire shapes: chat completions, stream chunks, models.</summary>
@@ -5,7 +7,7 @@ internal static class OpenAiShapes
 {
     public const string OwnedBy = "fake-provider";
 
-    public static object Completion(string id, long created, string model, string content, int promptTokens, int completionTokens, string fingerprint) => new
+    public static object Completion(string id, long created, string model, string content, object? usage, string fingerprint) => new
     {
         id,
         @object = "chat.completion",
@@ -21,7 +23,7 @@ internal static class OpenAiShapes
                 finish_reason = "stop",
             },
         },
-        usage = Usage(promptTokens, completionTokens),
+        usage,
         system_fingerprint = fingerprint,
     };
 
@@ -37,7 +39,7 @@ internal static class OpenAiShapes
             : new { id, @object = "chat.completion.chunk", created, model, system_fingerprint = fingerprint, choices };
     }
 
-    public static object UsageChunk(string id, long created, string model, int promptTokens, int completionTokens, string fingerprint) => new
+    public static object UsageChunk(string id, long created, string model, object usage, string fingerprint) => new
     {
         id,
         @object = "chat.completion.chunk",
@@ -45,7 +47,7 @@ internal static class OpenAiShapes
         model,
         system_fingerprint = fingerprint,
         choices = Array.Empty<object>(),
-        usage = Usage(promptTokens, completionTokens),
+        usage,
     };
 
     public static object Model(string id, long created) => new { id, @object = "model", created, owned_by = OwnedBy };
@@ -76,10 +78,18 @@ internal static class OpenAiShapes
         usage = new { prompt_tokens = promptTokens, total_tokens = promptTokens },
     };
 
-    public static object Usage(int promptTokens, int completionTokens) => new
+    public static object Usage(int promptTokens, int completionTokens) => Usage(promptTokens, completionTokens, UsageFault.None)!;
+
+    /// <summary>
+    /// Chat usage as OpenAI reports it (<c>prompt_tokens_details</c> and <c>completion_tokens_details</c>
+    /// included), bent by the <c>x-fake-usage</c> switch; null when the switch says missing.
+    /// </summary>
+    public static object? Usage(int promptTokens, int completionTokens, UsageFault fault) => fault == UsageFault.Missing ? null : new
     {
-        prompt_tokens = promptTokens,
+        prompt_tokens = UsageFaults.InputTokens(fault, promptTokens),
         completion_tokens = completionTokens,
         total_tokens = promptTokens + completionTokens,
+        prompt_tokens_details = new { cached_tokens = fault == UsageFault.Cached ? UsageFaults.CachedTokens : 0, audio_tokens = 0 },
+        completion_tokens_details = new { reasoning_tokens = 0, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
     };
 }
