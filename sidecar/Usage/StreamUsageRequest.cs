@@ -75,6 +75,13 @@ internal sealed class StreamUsageRequest(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read (YARP waits for data this way before renting a buffer): it returns
+            // 0 when data is there, which is not the end of the body.
+            return _out is not null || _ended ? 0 : await inner.ReadAsync(buffer, cancellationToken);
+        }
+
         while (true)
         {
             if (TryCopyOut(buffer.Span, out var copied))
@@ -96,6 +103,11 @@ internal sealed class StreamUsageRequest(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
+        if (buffer.IsEmpty)
+        {
+            return _out is not null || _ended ? 0 : inner.Read(buffer);
+        }
+
         while (true)
         {
             if (TryCopyOut(buffer, out var copied))
@@ -127,7 +139,7 @@ internal sealed class StreamUsageRequest(Stream inner) : Stream
     private bool TryCopyOut(Span<byte> buffer, out int copied)
     {
         copied = 0;
-        if (_out is null || buffer.IsEmpty)
+        if (_out is null)
         {
             return _ended && _out is null;
         }
