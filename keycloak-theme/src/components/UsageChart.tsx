@@ -2,6 +2,7 @@ import {
   Chart,
   ChartAxis,
   ChartBar,
+  ChartLegend,
   ChartLegendTooltip,
   ChartStack,
   ChartThemeColor,
@@ -66,11 +67,13 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
   const barName = (provider: string) => `byok-usage-${provider}`;
   // childName ties each legend entry to its bars: the tooltip lists the entries whose bar is under the pointer.
   const legendData = series.map((s) => ({ name: providerName(s.provider), childName: barName(s.provider) }));
-  const itemsPerRow = Math.max(1, Math.floor((chartWidth - 60) / 160));
+  // A legend entry is a swatch and a provider name; the longest names ("Custom (OpenAI-compatible)") take about 190 px.
+  const itemsPerRow = Math.max(1, Math.floor((chartWidth - 60) / 190));
   const legendRows = Math.ceil(legendData.length / itemsPerRow);
   const padding = { top: 16, right: 16, left: 56, bottom: 56 + legendRows * LEGEND_ROW };
   // Victory sizes bars by the data's density, which leaves them thin; each day gets 70% of its slot.
-  const barWidth = Math.max(2, Math.floor(((chartWidth - padding.left - padding.right) / Math.max(1, days.length)) * 0.7));
+  const slot = (chartWidth - padding.left - padding.right) / Math.max(1, days.length);
+  const barWidth = Math.max(2, Math.floor(slot * 0.7));
 
   // Label about one day in seven on a wide chart, fewer on a narrow one; always today (the last day).
   const labelEvery = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor((chartWidth - 72) / 64))));
@@ -109,10 +112,13 @@ export const UsageChart = ({ daily, providerName, locale }: UsageChartProps) => 
             voronoiPadding={padding}
           />
         }
-        domain={{ x: [0.5, days.length + 0.5] }}
+        // Half a day's slot before the first day and after today, so their bars are not cut at the axes' ends.
+        domain={{ x: [1, Math.max(1, days.length)] }}
+        domainPadding={{ x: [slot / 2, slot / 2] }}
         legendData={legendData}
         legendPosition="bottom-left"
-        legendAllowWrap
+        // Rows of legend entries as counted above, so the chart's height leaves room for exactly them.
+        legendComponent={<ChartLegend itemsPerRow={itemsPerRow} />}
         height={HEIGHT + legendRows * LEGEND_ROW}
         width={chartWidth}
         padding={padding}

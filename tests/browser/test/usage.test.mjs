@@ -186,5 +186,9 @@ describe('Usage on the API keys page in Chromium against the sidecar', { timeout
     await mkdir(SHOTS, { recursive: true });
     await screenshot(page, 'usage.png', 1440);
     await screenshot(page, 'usage-narrow.png', 400);
+    // The section alone at phone width, large enough to read (the whole page is 6000 px tall there).
+    const section = join(SHOTS, 'usage-narrow-section.png');
+    await page.locator('.pf-v5-c-card', { has: page.getByTestId('usage') }).screenshot({ path: section });
+    assert.ok((await readFile(section)).subarray(0, 8).equals(PNG_SIGNATURE), `${section} is a PNG`);
   }));
 });
