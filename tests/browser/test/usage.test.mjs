@@ -3,8 +3,7 @@
 // gateway meters them into its ledger, and the page shows what GET /api/v1/byok/usage returns:
 // the totals, every row of the table, and a bar for that provider on today's date.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
@@ -28,14 +27,12 @@ describe('Usage on the API keys page in Chromium against the sidecar', { timeout
   let harness;
   let stack;
   let browser;
-  let dataDir;
 
   before(async () => {
     checkPrerequisites();
     harness = await serveStatic(HARNESS_DIR);
-    // The ledger's SQLite file goes to a directory of this test only.
-    dataDir = await mkdtemp(join(tmpdir(), 'byok-usage-browser-'));
-    stack = await startStack({ sidecarEnv: { Cors__AllowedOrigins__0: harness.origin, Ledger__DataDirectory: dataDir } });
+    // The stack keeps the ledger's SQLite file in a temporary directory of its own.
+    stack = await startStack({ sidecarEnv: { Cors__AllowedOrigins__0: harness.origin } });
     secret(stack.encryptionKey);
     secret(USER_OPENAI_KEY);
     browser = await launchChromium();
@@ -45,7 +42,6 @@ describe('Usage on the API keys page in Chromium against the sidecar', { timeout
     await browser?.close();
     await stack?.stop();
     await harness?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   async function api(token, method, path, body) {
