@@ -240,15 +240,17 @@ describe("ApiKeysPage", () => {
 
     const alert = await screen.findByTestId("load-error");
     expect(alert).toHaveTextContent("can't be reached");
-    // Providers, keys, stats and gateway keys: one failed attempt each, one alert for all.
-    expect(failing).toHaveBeenCalledTimes(4);
+    // Providers, keys, stats, gateway keys and usage: one failed attempt each, one alert for all.
+    expect(failing).toHaveBeenCalledTimes(5);
     expect(screen.queryByTestId("gateway-keys-error")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("usage-error")).not.toBeInTheDocument();
 
     down = false;
     await user.click(within(alert).getByRole("button", { name: "Retry" }));
 
     await screen.findByTestId("keys-table");
     await screen.findByTestId("gateway-keys-table");
+    await screen.findByTestId("usage-table");
     expect(screen.queryByTestId("load-error")).not.toBeInTheDocument();
   });
 

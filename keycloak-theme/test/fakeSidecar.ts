@@ -1,8 +1,10 @@
-import type { ByokStats, GatewayKey, Provider, StoredKey } from "../src/api/types";
+import type { ByokStats, GatewayKey, Provider, StoredKey, UsageRow } from "../src/api/types";
 
 export type RecordedRequest = {
   method: string;
   path: string;
+  /** The query string's parameters (`from`, `to` of the usage call). */
+  query: Record<string, string>;
   authorization: string | null;
   contentType: string | null;
   body: unknown;
@@ -64,6 +66,13 @@ export const defaultGatewayKeys = (): GatewayKey[] => [
   },
 ];
 
+/** Two providers over two days, one row without a model (its usage could not be attributed). */
+export const defaultUsageRows = (): UsageRow[] => [
+  { date: "2025-10-20", provider: "openai", model: "gpt-4o-mini", key_source: "byok", requests: 3, input_tokens: 1200, output_tokens: 300 },
+  { date: "2025-10-20", provider: "anthropic", model: "claude-sonnet-4", key_source: "system", requests: 1, input_tokens: 500, output_tokens: 250 },
+  { date: "2025-10-22", provider: "openai", model: null, key_source: "system", requests: 2, input_tokens: 0, output_tokens: 0 },
+];
+
 /**
  * An in-memory sidecar behind a fake fetch: it implements the happy path of the BYOK API
  * and records every request, and single responses can be overridden per route.
@@ -74,6 +83,8 @@ export function createFakeSidecar() {
     keys: defaultKeys(),
     stats: defaultStats(),
     gatewayKeys: defaultGatewayKeys(),
+    /** Answered for any range; the totals are summed from these rows. */
+    usageRows: defaultUsageRows(),
     createdTokens: 0,
   };
   const requests: RecordedRequest[] = [];
@@ -142,6 +153,16 @@ export function createFakeSidecar() {
       state.gatewayKeys = state.gatewayKeys.filter((k) => k.id !== id);
       return json(200, { message: "Gateway key revoked", id });
     }
+    if (method === "GET" && path === "/api/v1/byok/usage") {
+      const rows = state.usageRows;
+      const sum = (pick: (row: UsageRow) => number) => rows.reduce((total, row) => total + pick(row), 0);
+      return json(200, {
+        from: request.query.from,
+        to: request.query.to,
+        total: { requests: sum((r) => r.requests), input_tokens: sum((r) => r.input_tokens), output_tokens: sum((r) => r.output_tokens) },
+        rows,
+      });
+    }
     return problem(404, `No route for ${method} ${path}`);
   };
 
@@ -151,6 +172,7 @@ export function createFakeSidecar() {
     const request: RecordedRequest = {
       method: init?.method ?? "GET",
       path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
       authorization: headers.get("Authorization"),
       contentType: headers.get("Content-Type"),
       body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined,

@@ -3,6 +3,8 @@
 // The .NET projects must be built first (`make build`); CONFIGURATION selects Debug or Release.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,6 +80,7 @@ export async function startStack({ sidecarEnv = {}, fakeKeys = [] } = {}) {
   const secret = randomBytes(16).toString('hex');
   const encryptionKey = generateFernetKey();
   const processes = [];
+  const cleanups = [];
   try {
     const keycloak = await startDotnet('Keycloak emulator', dll('tests/KeycloakEmulator', 'KeycloakEmulator'), { BYOK_SIDECAR_SECRET: secret });
     processes.push(keycloak.child);
@@ -98,6 +101,10 @@ export async function startStack({ sidecarEnv = {}, fakeKeys = [] } = {}) {
       env[`Providers__${id}__BaseUrl`] = provider.url;
       env[`Providers__${id}__Test__BaseUrl`] = provider.url;
     }
+    // The usage ledger's SQLite file: a directory of this stack only (the default, ./data, would land in the repo).
+    const ledgerDir = mkdtempSync(join(tmpdir(), 'byok-stack-ledger-'));
+    cleanups.push(() => rmSync(ledgerDir, { recursive: true, force: true }));
+    env.Ledger__DataDirectory = ledgerDir;
     const sidecar = await startDotnet('sidecar', dll('sidecar', 'byok-sidecar'), { ...env, ...sidecarEnv });
     processes.push(sidecar.child);
 
@@ -151,10 +158,12 @@ export async function startStack({ sidecarEnv = {}, fakeKeys = [] } = {}) {
 
       async stop() {
         await Promise.all(processes.reverse().map(stop));
+        for (const cleanup of cleanups) cleanup();
       },
     };
   } catch (error) {
     await Promise.all(processes.map(stop));
+    for (const cleanup of cleanups) cleanup();
     throw error;
   }
 }

@@ -18,7 +18,10 @@ import type {
   Provider,
   RevokeGatewayKeyResponse,
   StoredKey,
+  UsageRange,
+  UsageReport,
 } from "./types";
+import { readUsageReport } from "./usageReport";
 
 /**
  * Returns a current access token. With `forceRefresh` the provider must not hand back the
@@ -52,6 +55,8 @@ export type ByokClient = {
   /** The answer holds the key itself, once: keep it only as long as it is shown. */
   createGatewayKey(request: CreateGatewayKeyRequest, options?: RequestOptions): Promise<CreatedGatewayKey>;
   revokeGatewayKey(id: string, options?: RequestOptions): Promise<RevokeGatewayKeyResponse>;
+  /** The caller's own usage per day, provider, model and key source (DESIGN.md section 12). */
+  getUsage(range: UsageRange, options?: RequestOptions): Promise<UsageReport>;
 };
 
 export const API_PREFIX = "/api/v1/byok";
@@ -65,6 +70,7 @@ export const Routes = {
   testKey: (provider: string) => `${API_PREFIX}/keys/test/${encodeURIComponent(provider)}`,
   gatewayKeys: `${API_PREFIX}/tokens`,
   gatewayKey: (id: string) => `${API_PREFIX}/tokens/${encodeURIComponent(id)}`,
+  usage: (range: UsageRange) => `${API_PREFIX}/usage?${new URLSearchParams({ from: range.from, to: range.to })}`,
 } as const;
 
 export function createByokClient(options: ByokClientOptions): ByokClient {
@@ -155,6 +161,7 @@ export function createByokClient(options: ByokClientOptions): ByokClient {
     listGatewayKeys: (o) => request<GatewayKey[]>("GET", Routes.gatewayKeys, undefined, o),
     createGatewayKey: (body, o) => request<CreatedGatewayKey>("POST", Routes.gatewayKeys, body, o),
     revokeGatewayKey: (id, o) => request<RevokeGatewayKeyResponse>("DELETE", Routes.gatewayKey(id), undefined, o),
+    getUsage: async (range, o) => readUsageReport(await request<unknown>("GET", Routes.usage(range), undefined, o)),
   };
 }
 

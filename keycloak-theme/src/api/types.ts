@@ -113,3 +113,42 @@ export const LABEL_MAX_LENGTH = 100;
 export const GATEWAY_KEY_NAME_MAX_LENGTH = 100;
 export const GATEWAY_KEY_MAX_DAYS = 365;
 export const GATEWAY_KEY_DEFAULT_DAYS = 90;
+
+/** A day, `YYYY-MM-DD` (a UTC day, as the ledger counts them). */
+export type IsoDay = string;
+
+/** The caller's calls on one day to one model with one kind of key (`GET /usage`, DESIGN.md section 12). */
+export type UsageRow = {
+  date: IsoDay;
+  provider: string;
+  /** As the provider named it; null when the gateway could not tell. */
+  model: string | null;
+  /** `byok` (the user's own key) or `system` (the operator's key). */
+  key_source: string;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+};
+
+export type UsageTotal = {
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+};
+
+/** `GET /usage?from=&to=`: both days included. */
+export type UsageReport = {
+  from: IsoDay;
+  to: IsoDay;
+  total: UsageTotal;
+  rows: UsageRow[];
+};
+
+/** Query of `GET /usage`, both days included. */
+export type UsageRange = {
+  from: IsoDay;
+  to: IsoDay;
+};
+
+/** How many days the usage section shows, today included. */
+export const USAGE_DAYS = 30;

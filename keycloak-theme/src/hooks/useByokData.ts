@@ -1,4 +1,5 @@
-import type { ByokStats, GatewayKey, Provider, StoredKey } from "../api/types";
+import { USAGE_DAYS, type ByokStats, type GatewayKey, type Provider, type StoredKey, type UsageReport } from "../api/types";
+import { lastDays } from "../usage/usageSeries";
 import { useResource, type Resource } from "./useResource";
 
 /** The provider catalogue with each provider's configured state. */
@@ -14,3 +15,7 @@ export const useStats = (): Resource<ByokStats> => useResource((client, signal) 
 /** The user's gateway keys (previews only). */
 export const useGatewayKeys = (): Resource<GatewayKey[]> =>
   useResource((client, signal) => client.listGatewayKeys({ signal }));
+
+/** The user's usage of the last USAGE_DAYS UTC days, today included (the range is taken at each load). */
+export const useUsage = (): Resource<UsageReport> =>
+  useResource((client, signal) => client.getUsage(lastDays(USAGE_DAYS, new Date()), { signal }));

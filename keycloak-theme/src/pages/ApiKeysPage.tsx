@@ -2,8 +2,10 @@ import {
   Alert,
   AlertActionCloseButton,
   Bullseye,
+  Button,
   Card,
   CardBody,
+  CardHeader,
   CardTitle,
   EmptyState,
   EmptyStateBody,
@@ -30,8 +32,9 @@ import { GatewayKeysList } from "../components/GatewayKeysList";
 import { KeysTable } from "../components/KeysTable";
 import { ProvidersTable } from "../components/ProvidersTable";
 import { TierNotice, byokAllowed } from "../components/TierNotice";
+import { UsageSection } from "../components/UsageSection";
 import { ByokClientProvider } from "../hooks/ByokClientContext";
-import { useGatewayKeys, useKeys, useProviders, useStats } from "../hooks/useByokData";
+import { useGatewayKeys, useKeys, useProviders, useStats, useUsage } from "../hooks/useByokData";
 import "./apiKeysPage.css";
 
 type Connection = { client: ByokClient } | { baseUrl: string; getToken: TokenProvider };
@@ -79,6 +82,7 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
   const keys = useKeys();
   const stats = useStats();
   const gatewayKeys = useGatewayKeys();
+  const usage = useUsage();
   // The one copy of a new gateway key's secret: in memory while shown, gone on "I have copied it".
   const [createdKey, setCreatedKey] = useState<CreatedGatewayKey>();
   const forgetCreatedKey = useCallback(() => setCreatedKey(undefined), []);
@@ -106,6 +110,7 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
     if (keys.error) keys.reload();
     if (providers.error) providers.reload();
     if (gatewayKeys.error) gatewayKeys.reload();
+    if (usage.error) usage.reload();
   };
 
   const chooseProvider = (providerId: string) => {
@@ -274,6 +279,37 @@ const ApiKeysContent = ({ onSignIn, locale, gatewayUrl }: ContentProps) => {
                     if (createdKey?.id === id) forgetCreatedKey();
                   }}
                   // When the whole service fails the alert above already says so, with Retry.
+                  hideLoadError={loadError !== undefined}
+                  onSignIn={onSignIn}
+                  locale={locale}
+                />
+              </CardBody>
+            </Card>
+          </StackItem>
+
+          <StackItem>
+            <Card isFlat>
+              <CardHeader
+                actions={{
+                  actions: (
+                    <Button
+                      variant="secondary"
+                      onClick={usage.reload}
+                      isDisabled={usage.loading}
+                      data-testid="usage-refresh"
+                    >
+                      Refresh
+                    </Button>
+                  ),
+                  hasNoOffset: true,
+                }}
+              >
+                <CardTitle component="h2">Usage</CardTitle>
+              </CardHeader>
+              <CardBody>
+                <UsageSection
+                  usage={usage}
+                  providers={providers.data}
                   hideLoadError={loadError !== undefined}
                   onSignIn={onSignIn}
                   locale={locale}
