@@ -149,6 +149,30 @@ public sealed class LedgerWriterTests(PostgresFixture postgres) : IDisposable
         Assert.Equal(15, host.Metrics.DroppedCount(LedgerKinds.Usage));
     }
 
+    [Theory]
+    [MemberData(nameof(Dialects))]
+    public async Task Record_EntryTheStoreRefuses_DroppedCountedAndTheRestWritten(string dialect)
+    {
+        var settings = await SettingsAsync(dialect);
+        settings["Ledger:FlushInterval"] = "00:00:01";
+        await using var host = await LedgerHost.StartAsync(settings);
+        var good = new[] { Call(Day1), Call(Day1.AddSeconds(2)) };
+        host.Usage.Record(good[0]);
+        // A broken record (no user: NOT NULL) in the same batch as good ones.
+        host.Usage.Record(Call(Day1.AddSeconds(1)) with { UserId = null! });
+        host.Usage.Record(good[1]);
+
+        await using var store = Reopen(dialect, settings);
+        Assert.True(
+            await Eventually.HoldsAsync(async () => await RequestsAsync(store) == 2),
+            "the good records of a batch with a refused one were not written");
+        Assert.Equal(1, host.Metrics.DroppedCount(LedgerKinds.Usage));
+        Assert.Single(host.Logs.WithEventId(8007));
+
+        host.Usage.Record(Call(Day1.AddSeconds(3)));
+        Assert.True(await Eventually.HoldsAsync(async () => await RequestsAsync(store) == 3), "the writer stopped after a refused record");
+    }
+
     public void Dispose() => SidecarServer.DeleteLedgerDirectory(_directory);
 
     private static async Task<long> RequestsAsync(LedgerStore store)
