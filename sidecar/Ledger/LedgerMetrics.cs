@@ -32,4 +32,6 @@ public sealed class LedgerMetrics(IMetricFactory metrics)
     public void Dropped(string kind) => _dropped.WithLabels(kind).Inc();
 
     public double DroppedCount(string kind) => _dropped.WithLabels(kind).Value;
+
+    public double Written(string kind) => _written.WithLabels(kind).Value;
 }

@@ -134,8 +134,8 @@ public abstract class LedgerStore : ILedgerQueries, IBillingOutbox, IAsyncDispos
                 Add(usage, "output", record.OutputTokens);
                 Add(usage, "cached", record.CachedTokens);
                 Add(usage, "status", record.Status);
-                Add(usage, "duration", record.DurationMs);
-                Add(usage, "ttfb", record.TimeToFirstByteMs);
+                Add(usage, "duration", double.IsFinite(record.DurationMs) ? record.DurationMs : 0);
+                Add(usage, "ttfb", record.TimeToFirstByteMs is { } ttfb && double.IsFinite(ttfb) ? ttfb : null);
                 Add(usage, "pending", BillingEnabled);
                 await usage.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -381,7 +381,11 @@ public abstract class LedgerStore : ILedgerQueries, IBillingOutbox, IAsyncDispos
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
+        // A value the store refuses would fail its whole batch on every retry, and the batches
+        // behind it: PostgreSQL refuses NUL in text (a model name is the provider's text).
+        parameter.Value = value is string text && text.Contains('\0', StringComparison.Ordinal)
+            ? text.Replace('\0', '\uFFFD')
+            : value ?? DBNull.Value;
         command.Parameters.Add(parameter);
     }
 }

@@ -15,18 +15,20 @@ public sealed partial class LedgerWriter(
     LedgerMetrics metrics,
     IOptions<LedgerOptions> options,
     TimeProvider time,
-    ILogger<LedgerWriter> logger) : BackgroundService
+    ILogger<LedgerWriter> logger) : IHostedService, IDisposable
 {
     private static readonly TimeSpan FirstAttemptTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MinRetryDelay = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _stoppingSource = new();
+    private Task _loop = Task.CompletedTask;
     private readonly List<LedgerEntry> _batch = [];
     private volatile bool _stopping;
 
     /// <summary>A first, bounded try at the schema, so a local SQLite file is ready as the gateway starts; a store that does not answer is retried in the background.</summary>
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         using (var first = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -34,26 +36,29 @@ public sealed partial class LedgerWriter(
             await TrySchemaAsync(first.Token);
         }
 
-        await base.StartAsync(cancellationToken);
+        // Not BackgroundService: its loop task does not run at all when the host stops before the
+        // thread pool started it, and then nothing buffered would be written.
+        _loop = Task.Run(() => RunAsync(_stoppingSource.Token), CancellationToken.None);
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         buffer.Complete();
+        await _stoppingSource.CancelAsync();
         await using (cancellationToken.Register(_abort.Cancel))
         {
-            await base.StopAsync(cancellationToken);
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
-    public override void Dispose()
+    public void Dispose()
     {
         _abort.Dispose();
-        base.Dispose();
+        _stoppingSource.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var abort = _abort.Token;
         var delay = MinRetryDelay;
@@ -61,6 +66,7 @@ public sealed partial class LedgerWriter(
         {
             while (health.Problem is not null && !await TrySchemaAsync(abort))
             {
+                metrics.SetBuffered(buffer.Count);
                 if (_stopping && buffer.Count == 0)
                 {
                     return;
@@ -130,12 +136,15 @@ public sealed partial class LedgerWriter(
         {
             await store.WriteAsync(_batch, abort);
         }
+        catch (Exception e) when (!abort.IsCancellationRequested && IsRefusal(e))
+        {
+            // The store answered but refused the batch: a record in it would fail every retry and
+            // hold up everything behind it. Written one by one, the refused ones are dropped.
+            return await TryWriteEachAsync(abort);
+        }
         catch (Exception e) when (!abort.IsCancellationRequested)
         {
-            metrics.WriteFailed();
-            health.Failing(e);
-            metrics.SetBuffered(buffer.Count + _batch.Count);
-            LogWriteFailed(logger, store.Dialect, store.Location, e.GetType().Name, health.Problem ?? string.Empty, buffer.Count + _batch.Count);
+            Failed(e);
             return false;
         }
 
@@ -143,13 +152,66 @@ public sealed partial class LedgerWriter(
         metrics.Written(LedgerKinds.Usage, usage);
         metrics.Written(LedgerKinds.Audit, _batch.Count - usage);
         _batch.Clear();
+        Succeeded();
+        return true;
+    }
+
+    private async Task<bool> TryWriteEachAsync(CancellationToken abort)
+    {
+        while (_batch.Count > 0)
+        {
+            var entry = _batch[0];
+            try
+            {
+                await store.WriteAsync([entry], abort);
+                metrics.Written(entry.Kind, 1);
+            }
+            catch (Exception e) when (!abort.IsCancellationRequested && IsRefusal(e))
+            {
+                metrics.Dropped(entry.Kind);
+                LogRefused(logger, entry.Kind, entry.Usage?.Id ?? entry.Audit?.Id ?? Guid.Empty, e.GetType().Name, e.Message.Split('\n', 2)[0].Trim());
+            }
+            catch (Exception e) when (!abort.IsCancellationRequested)
+            {
+                Failed(e);
+                return false;
+            }
+
+            _batch.RemoveAt(0);
+        }
+
+        Succeeded();
+        return true;
+    }
+
+    /// <summary>Failures that repeat however often the same record is retried: the store refused the data itself.</summary>
+    private static bool IsRefusal(Exception e) => e switch
+    {
+        // Class 22: data exception; class 23: integrity constraint violation.
+        Npgsql.PostgresException postgres => postgres.SqlState.StartsWith("22", StringComparison.Ordinal) || postgres.SqlState.StartsWith("23", StringComparison.Ordinal),
+        // SQLITE_CONSTRAINT, SQLITE_MISMATCH.
+        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode is 19 or 20,
+        System.Data.Common.DbException => false,
+        // Values the client library cannot bind.
+        InvalidOperationException or ArgumentException or InvalidCastException or FormatException or OverflowException => true,
+        _ => false,
+    };
+
+    private void Failed(Exception e)
+    {
+        metrics.WriteFailed();
+        health.Failing(e);
+        metrics.SetBuffered(buffer.Count + _batch.Count);
+        LogWriteFailed(logger, store.Dialect, store.Location, e.GetType().Name, health.Problem ?? string.Empty, buffer.Count + _batch.Count);
+    }
+
+    private void Succeeded()
+    {
         metrics.SetBuffered(buffer.Count);
         if (health.Working())
         {
             LogWorkingAgain(logger, store.Dialect, store.Location);
         }
-
-        return true;
     }
 
     private async Task<bool> TrySchemaAsync(CancellationToken cancellationToken)
@@ -203,6 +265,9 @@ public sealed partial class LedgerWriter(
 
     [LoggerMessage(EventId = 8005, Level = LogLevel.Error, Message = "Usage ledger: {Count} records were not written to {Dialect} at {Location} before the gateway stopped ({Reason}); counted in byok_ledger_dropped_total")]
     private static partial void LogLostAtShutdown(ILogger logger, int count, string dialect, string location, string reason);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "Usage ledger: the store refused a {Kind} entry ({EntryId}) and it was dropped ({ExceptionType}: {Reason}); counted in byok_ledger_dropped_total")]
+    private static partial void LogRefused(ILogger logger, string kind, Guid entryId, string exceptionType, string reason);
 
     [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Usage ledger: cannot prepare the schema in {Dialect} at {Location} ({Reason}); the gateway proxies and buffers usage meanwhile, retrying with back-off")]
     private static partial void LogSchemaFailed(ILogger logger, string dialect, string location, string reason);

@@ -122,6 +122,20 @@ public abstract class LedgerStoreContract
     }
 
     [Fact]
+    public async Task WriteAsync_ValuesAStoreWouldRefuse_StoredNotStuck()
+    {
+        var database = NewDatabase();
+        await using var store = CreateStore(database);
+        var odd = Call(Day1, model: "gpt\0evil") with { DurationMs = double.NaN, TimeToFirstByteMs = double.PositiveInfinity };
+
+        await store.WriteAsync([new(odd, null), new(null, Event(Day1, detail: "a\0b"))], Token);
+
+        var row = Assert.Single(await store.UsageByDayAsync(null, DateOnly.FromDateTime(Day1.UtcDateTime), DateOnly.FromDateTime(Day1.UtcDateTime), Token));
+        Assert.Equal("gpt\uFFFDevil", row.Model);
+        Assert.Equal("a\uFFFDb", Assert.Single(await store.AuditAsync(null, Day1, Day1.AddDays(1), Token)).Detail);
+    }
+
+    [Fact]
     public async Task ClaimAsync_BillingOff_OffersNothing()
     {
         await using var store = CreateStore(NewDatabase(), billing: false);
