@@ -78,6 +78,15 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public void Compose_Sidecar_KeepsTheLedgerDirectoryOfTheImageOnAVolume()
+    {
+        var dataDirectory = Dockerfile.Sidecar.FinalEnvironment["Ledger__DataDirectory"];
+        var volumes = (YamlDotNet.RepresentationModel.YamlSequenceNode)Compose.Service("sidecar")["volumes"];
+
+        Assert.Contains(volumes.Children, v => v.ToString() == $"ledger:{dataDirectory}");
+    }
+
+    [Fact]
     public void Compose_Variables_AreAllDefinedInEnvExample()
     {
         var defined = EnvFile.Read(EnvExamplePath).Keys.ToHashSet(StringComparer.Ordinal);
