@@ -24,7 +24,8 @@ import { INVALID_TOKENS } from './tokens.mjs';
 const MODEL = 'claude-haiku-4-5';
 const MESSAGES_PATH = '/v1/messages';
 const messageRequest = (model = MODEL) => ({ model, max_tokens: 256, messages: [{ role: 'user', content: PROMPT }] });
-const USAGE = { input_tokens: PROMPT_TOKENS, output_tokens: COMPLETION_TOKENS };
+// The whole usage block as Anthropic sends it (the fake provider answers with its cache counts too).
+const USAGE = { input_tokens: PROMPT_TOKENS, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: COMPLETION_TOKENS };
 
 describe('Anthropic SDK through the sidecar', () => {
   let stack;

@@ -24,7 +24,14 @@ import { INVALID_TOKENS } from './tokens.mjs';
 const MODEL = 'gpt-5.4-mini';
 const CHAT_PATH = '/v1/chat/completions';
 const chatRequest = (model = MODEL) => ({ model, messages: [{ role: 'user', content: PROMPT }] });
-const USAGE = { prompt_tokens: PROMPT_TOKENS, completion_tokens: COMPLETION_TOKENS, total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS };
+// The whole usage block as OpenAI sends it (the fake provider answers with OpenAI's full shape).
+const USAGE = {
+  prompt_tokens: PROMPT_TOKENS,
+  completion_tokens: COMPLETION_TOKENS,
+  total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS,
+  prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+  completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+};
 
 describe('OpenAI SDK through the sidecar', () => {
   let stack;
@@ -119,7 +126,8 @@ describe('OpenAI SDK through the sidecar', () => {
         assert.equal(deltas.join(''), REPLY);
         assert.equal(completion.choices[0].message.content, REPLY);
         assert.equal(completion.choices[0].finish_reason, 'stop');
-        assert.deepEqual(completion.usage, USAGE);
+        // The SDK's stream helper keeps only the three totals of the usage chunk.
+        assert.deepEqual(completion.usage, { prompt_tokens: USAGE.prompt_tokens, completion_tokens: USAGE.completion_tokens, total_tokens: USAGE.total_tokens });
         assert.deepEqual(totalUsage, USAGE);
         forwarded(requests);
       });
