@@ -9,6 +9,10 @@
 # leaves the real provider URLs (bring real keys). A provider whose Providers__<id>__BaseUrl you
 # set keeps it, and its key test then goes where the gateway's default sends it, not to the fake.
 #
+# DEV_LAGO=1 (default with the fake provider) sends the gateway's usage events to the fake
+# provider's Lago stand-in (http://127.0.0.1:8190/lago; see them with GET /lago/events);
+# DEV_LAGO=0 exports nothing. A Billing__Lago__Url you set (a real Lago) wins.
+#
 # `bash scripts/dev.sh --print-env` prints the settings make dev adds for the gateway (secrets
 # excluded) and exits without starting anything.
 set -euo pipefail
@@ -16,6 +20,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 CONFIGURATION="${CONFIGURATION:-Debug}"
 DEV_PROVIDERS="${DEV_PROVIDERS:-fake}"
+DEV_LAGO="${DEV_LAGO:-1}"
 KEYCLOAK_PORT=8180 PROVIDER_PORT=8190 GATEWAY_PORT=8080
 bin() { echo "$root/$1/bin/$CONFIGURATION/net10.0/$2.dll"; }
 keycloak_url="http://127.0.0.1:$KEYCLOAK_PORT"
@@ -25,6 +30,8 @@ gateway_url="http://127.0.0.1:$GATEWAY_PORT"
 # tier's daily token budget on system keys in make dev (the fake provider counts words).
 dev_system_key="sk-dev-system-openai-0000000001"
 dev_free_tokens=100
+# The API key of the fake provider's Lago stand-in (not a secret either: only the stand-in takes it).
+dev_lago_key="lago-dev-api-key-0000000001"
 
 # The gateway's development settings; values from your environment win.
 gateway_settings() {
@@ -46,6 +53,11 @@ gateway_settings() {
     export OPENAI_API_KEY="$dev_system_key"
     [ -n "${Proxy__SystemKeyTiers__0:-}" ] || export Proxy__SystemKeyTiers__0=free
   fi
+  if [ "$DEV_PROVIDERS" = "fake" ] && [ "$DEV_LAGO" = "1" ] && [ -z "${Billing__Lago__Url:-}" ]; then
+    # Every chat's usage event goes to the stand-in, as it would go to Lago: GET /lago/events lists them.
+    export Billing__Lago__Url="$provider_url/lago"
+    export Billing__Lago__ApiKey="$dev_lago_key"
+  fi
   export Limits__Tiers__free__System__TokensPerDay="${Limits__Tiers__free__System__TokensPerDay-$dev_free_tokens}"
   export Keycloak__Url="${Keycloak__Url:-$keycloak_url}"
   export Cors__AllowedOrigins__0="${Cors__AllowedOrigins__0:-http://localhost:$KEYCLOAK_PORT}"
@@ -60,7 +72,7 @@ case "${1:-}" in
   "") ;;
   --print-env)
     gateway_settings
-    env | grep -E "^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=|Limits__|Proxy__SystemKeyTiers__|OPENAI_API_KEY=$dev_system_key\$|Ledger__DataDirectory=)" | sort
+    env | grep -E "^(Providers__|Keycloak__Url=|Cors__|OutboundGuard__|DOTNET_ENVIRONMENT=|Limits__|Proxy__SystemKeyTiers__|OPENAI_API_KEY=$dev_system_key\$|Ledger__DataDirectory=|Billing__Lago__Url=)" | sort
     exit 0 ;;
   *) echo "usage: bash scripts/dev.sh [--print-env]" >&2; exit 2 ;;
 esac
@@ -116,7 +128,7 @@ start() {
 quiet="Logging__LogLevel__Microsoft.AspNetCore=Warning"
 start keycloak env "$quiet" dotnet "$(bin tests/KeycloakEmulator KeycloakEmulator)" --urls "$keycloak_url"
 if [ "$DEV_PROVIDERS" = "fake" ]; then
-  start provider env "$quiet" "FAKE_PROVIDER_KEYS=${FAKE_PROVIDER_KEYS:-$demo_keys}" dotnet "$(bin tests/FakeProvider FakeProvider)" --urls "$provider_url"
+  start provider env "$quiet" "FAKE_PROVIDER_KEYS=${FAKE_PROVIDER_KEYS:-$demo_keys}" "FakeProvider__LagoApiKey=$dev_lago_key" dotnet "$(bin tests/FakeProvider FakeProvider)" --urls "$provider_url"
 fi
 
 gateway_settings
@@ -145,6 +157,9 @@ $( if [ -n "${Management__Port:-}" ]; then
    fi )
     Keycloak emulator  $keycloak_url   realm 'byok'; users alice/free, bob/starter, carol/professional, dave/enterprise (password = user name)
 $( [ "$DEV_PROVIDERS" = "fake" ] && echo "    fake provider      $provider_url   every provider points here; it accepts the key sk-demo-openai-0000000001 (and sk-ant-demo-0000000001, ...)" )
+$( if [ "${Billing__Lago__Url:-}" = "$provider_url/lago" ]; then
+     echo "    billing (Lago)     the fake provider's Lago stand-in gets every call's usage event: curl -s $provider_url/lago/events"
+   fi )
 $( if [ "${OPENAI_API_KEY:-}" = "$dev_system_key" ]; then
      echo "    limits             alice (free) chats on the system OpenAI key ($dev_system_key, tiers: ${Proxy__SystemKeyTiers__0:-all}) with"
      echo "                       ${Limits__Tiers__free__System__TokensPerDay:-unlimited} tokens per UTC day and ${Limits__Tiers__free__System__RequestsPerMinute:-10} requests per minute; then 429 (the fake counts words: a 20-word chat is 41 tokens)"

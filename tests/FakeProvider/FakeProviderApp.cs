@@ -5,6 +5,7 @@ using FakeProvider.Compat;
 using FakeProvider.Control;
 using FakeProvider.Errors;
 using FakeProvider.KeyTests;
+using FakeProvider.Lago;
 using FakeProvider.Models;
 using FakeProvider.OpenAi;
 using FakeProvider.Recording;
@@ -16,7 +17,8 @@ namespace FakeProvider;
 
 /// <summary>
 /// Builds the fake LLM provider: OpenAI-, Anthropic- and other providers' endpoints that accept
-/// a configured set of keys, plus a test-only control API under <c>/_fake/</c>.
+/// a configured set of keys, a test-only control API under <c>/_fake/</c> and a Lago stand-in
+/// under <c>/lago/</c>.
 /// </summary>
 public static class FakeProviderApp
 {
@@ -66,6 +68,7 @@ public static class FakeProviderApp
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddSingleton<GateRegistry>();
         builder.Services.AddSingleton<FakeChat>();
+        builder.Services.AddSingleton<LagoEventStore>();
 
         var app = builder.Build();
 
@@ -77,6 +80,7 @@ public static class FakeProviderApp
         app.UseRouting();
 
         app.MapControlApi();
+        app.MapLago();
         app.MapModels();
         app.MapOpenAiChat();
         app.MapCompat();

@@ -15,4 +15,10 @@ public sealed class FakeProviderOptions
 
     /// <summary>Provider keys the fake accepts; a request with any other key, or none, gets 401.</summary>
     public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The API key the Lago stand-in (<c>/lago/api/v1/events/batch</c>) accepts as <c>Authorization: Bearer</c>
+    /// (<c>FakeProvider:LagoApiKey</c>, env <c>FakeProvider__LagoApiKey</c>); unset, every batch gets 401.
+    /// </summary>
+    public string? LagoApiKey { get; set; }
 }

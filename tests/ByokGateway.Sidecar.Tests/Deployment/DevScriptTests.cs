@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ByokGateway.Tests.AdminEvents;
 using ByokGateway.Tests.Infrastructure;
 
 namespace ByokGateway.Tests.Deployment;
@@ -133,6 +134,73 @@ public sealed class DevScriptTests
         Assert.Equal("100", printed["Limits__Tiers__free__System__TokensPerDay"]);
     }
 
+    [Fact]
+    public async Task PrintEnv_NothingSet_GatewayBillsEachCallOnceToTheFakeProvidersLagoStandIn()
+    {
+        var printed = await PrintEnvAsync([]);
+
+        Assert.Equal(FakeProviderUrl + "/lago", printed["Billing__Lago__Url"]);
+        Assert.DoesNotContain(printed, p => p.Key.Contains("ApiKey", StringComparison.Ordinal) || p.Value.Contains(DevLagoKey(), StringComparison.Ordinal));
+        // The same path on a fake provider of this test's own, with the key dev.sh gives both sides.
+        await using var lago = await FakeProviderServer.StartWithLagoAsync(DevLagoKey());
+        await using var stack = await TestGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["Billing:Lago:Url"] = new Uri(lago.Url, new Uri(printed["Billing__Lago__Url"]).AbsolutePath).ToString(),
+            ["Billing:Lago:ApiKey"] = DevLagoKey(),
+            ["Billing:Lago:PollInterval"] = "00:00:00.100",
+            ["Billing:Lago:MinRetryDelay"] = "00:00:00.100",
+        });
+        var user = await stack.Keycloak.CreateUserAsync("starter");
+        using var client = stack.Sidecar.Client(await user.TokenAsync());
+        for (var i = 0; i < 3; i++)
+        {
+            using var chat = await client.SendAsync(Proxy.ProxyTests.Chat("openai/v1/chat/completions", "gpt-test"), TestContext.Current.CancellationToken);
+            await chat.AssertOkJsonAsync();
+        }
+
+        JsonObject listing = [];
+        Assert.True(await Eventually.HoldsAsync(async () => (listing = await lago.LagoEventsAsync())["count"]!.GetValue<int>() >= 3, TimeSpan.FromSeconds(60)),
+            "the stand-in has " + listing.ToJsonString());
+        // A moment more for a repeat, were the exporter to send one.
+        await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        listing = await lago.LagoEventsAsync();
+        Assert.Equal(3, listing["count"]!.GetValue<int>());
+        Assert.Equal(0, listing["repeats"]!.GetValue<int>());
+        var events = listing["events"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Equal(3, events.Select(e => e["transaction_id"]!.GetValue<string>()).Distinct().Count());
+        Assert.All(events, e =>
+        {
+            Assert.Equal(user.Id, e["external_subscription_id"]!.GetValue<string>());
+            Assert.Equal("llm_usage", e["code"]!.GetValue<string>());
+            Assert.Equal("openai", e["properties"]!["provider"]!.GetValue<string>());
+            Assert.Equal("system", e["properties"]!["key_source"]!.GetValue<string>());
+        });
+    }
+
+    [Theory]
+    [InlineData("DEV_LAGO", "0")]
+    [InlineData("DEV_PROVIDERS", "real")]
+    public async Task PrintEnv_LagoStandInOff_SetsNoLagoUrl(string name, string value)
+    {
+        var printed = await PrintEnvAsync(new() { [name] = value });
+
+        Assert.False(printed.ContainsKey("Billing__Lago__Url"), printed.GetValueOrDefault("Billing__Lago__Url"));
+    }
+
+    [Fact]
+    public async Task PrintEnv_OwnLagoUrl_KeepsIt()
+    {
+        var printed = await PrintEnvAsync(new() { ["Billing__Lago__Url"] = "https://lago.example.test" });
+
+        Assert.Equal("https://lago.example.test", printed["Billing__Lago__Url"]);
+    }
+
+    /// <summary>dev.sh's API key for the Lago stand-in (not a secret: only the fake provider takes it).</summary>
+    private static string DevLagoKey() =>
+        System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "scripts", "dev.sh")), "dev_lago_key=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } key
+            ? key
+            : throw new InvalidOperationException("scripts/dev.sh sets no dev_lago_key");
+
     /// <summary>Runs <c>dev.sh --print-env</c> with only <paramref name="environment"/> as provider settings.</summary>
     private static async Task<Dictionary<string, string>> PrintEnvAsync(Dictionary<string, string?> environment)
     {
@@ -141,7 +209,8 @@ public sealed class DevScriptTests
         {
             if (name.StartsWith("Providers__", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Limits__", StringComparison.OrdinalIgnoreCase)
                 || name.StartsWith("Proxy__SystemKeyTiers__", StringComparison.OrdinalIgnoreCase)
-                || name is "DEV_PROVIDERS" or "Keycloak__Url" or "KEYCLOAK_URL" or "OPENAI_API_KEY")
+                || name.StartsWith("Billing__", StringComparison.OrdinalIgnoreCase)
+                || name is "DEV_PROVIDERS" or "DEV_LAGO" or "Keycloak__Url" or "KEYCLOAK_URL" or "OPENAI_API_KEY")
             {
                 environment.TryAdd(name, null);
             }

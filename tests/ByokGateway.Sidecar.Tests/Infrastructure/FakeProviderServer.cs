@@ -23,7 +23,10 @@ public sealed class FakeProviderServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<FakeProviderServer> StartAsync(params string[] keys)
+    public static Task<FakeProviderServer> StartAsync(params string[] keys) => StartWithLagoAsync(lagoApiKey: null, keys);
+
+    /// <summary>With its Lago stand-in (<c>/lago/api/v1/events/batch</c>) accepting <paramref name="lagoApiKey"/>.</summary>
+    public static async Task<FakeProviderServer> StartWithLagoAsync(string? lagoApiKey, params string[] keys)
     {
         var app = FakeProviderApp.Create(["--urls", "http://127.0.0.1:0"], options =>
         {
@@ -31,6 +34,8 @@ public sealed class FakeProviderServer : IAsyncDisposable
             {
                 options.Keys.Add(key);
             }
+
+            options.LagoApiKey = lagoApiKey;
         });
         await app.StartAsync();
         return new FakeProviderServer(app, ServerAddress.Of(app));
@@ -42,6 +47,9 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>The last request that carried <paramref name="key"/> (keys are the tests' way to tell their requests apart).</summary>
     public async Task<JsonObject> LastRequestWithKeyAsync(string key) =>
         (await RequestsAsync()).Select(r => r!.AsObject()).Last(r => r["key"]?.GetValue<string>() == key);
+
+    /// <summary>The Lago stand-in's listing: <c>{"count","repeats","events":[...]}</c>.</summary>
+    public async Task<JsonObject> LagoEventsAsync() => (await Http.GetFromJsonAsync<JsonObject>("lago/events"))!;
 
     public async Task ClearRequestsAsync() => (await Http.DeleteAsync("_fake/requests")).EnsureSuccessStatusCode();
 

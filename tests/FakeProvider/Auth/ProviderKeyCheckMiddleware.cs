@@ -1,5 +1,6 @@
 using FakeProvider.Control;
 using FakeProvider.Errors;
+using FakeProvider.Lago;
 
 namespace FakeProvider.Auth;
 
@@ -11,7 +12,7 @@ internal sealed class ProviderKeyCheckMiddleware(RequestDelegate next, KeyStore 
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (ControlApi.Owns(context.Request.Path))
+        if (ControlApi.Owns(context.Request.Path) || LagoApi.Owns(context.Request.Path))
         {
             return next(context);
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using FakeProvider.Auth;
 using FakeProvider.Control;
+using FakeProvider.Lago;
 
 namespace FakeProvider.Recording;
 
@@ -17,7 +18,7 @@ internal sealed class RequestRecordingMiddleware(RequestDelegate next, RequestLo
         var method = request.Method;
         var path = request.PathBase.Add(request.Path).Value ?? "/";
 
-        if (ControlApi.Owns(request.Path))
+        if (ControlApi.Owns(request.Path) || LagoApi.Owns(request.Path))
         {
             await next(context);
             logger.RequestFinished(method, path, context.Response.StatusCode);

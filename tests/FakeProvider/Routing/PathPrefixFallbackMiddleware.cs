@@ -1,4 +1,5 @@
 using FakeProvider.Control;
+using FakeProvider.Lago;
 
 namespace FakeProvider.Routing;
 
@@ -13,7 +14,7 @@ internal sealed class PathPrefixFallbackMiddleware(RequestDelegate next)
     {
         var request = context.Request;
         var path = request.Path.Value ?? "/";
-        if (!ControlApi.Owns(request.Path) && !ProviderRoutes.Matches(path))
+        if (!ControlApi.Owns(request.Path) && !LagoApi.Owns(request.Path) && !ProviderRoutes.Matches(path))
         {
             for (var slash = path.IndexOf('/', 1); slash > 0; slash = path.IndexOf('/', slash + 1))
             {
