@@ -15,8 +15,14 @@ namespace ByokGateway.Usage;
 /// </summary>
 internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageRequest? injection) : Stream
 {
-    public const int HeadSize = 4 * 1024;
-    public const int TailSize = 16 * 1024;
+    // Sized for what the parser reads, no more: each open stream holds both buffers for its whole
+    // life, and at 5,000 streams 4 + 16 KB per stream (the first sizes) was 100 MB of pool misses per
+    // round and twice nginx's memory per stream (bench/README.md, streams). Anthropic's message_start
+    // is a few hundred bytes; every final usage object (OpenAI's last chunk, Anthropic's
+    // message_delta, Gemini's usageMetadata, the Responses API's response.completed, whose usage
+    // comes after its output) ends within the last kilobyte or two of a body.
+    public const int HeadSize = 2 * 1024;
+    public const int TailSize = 4 * 1024;
 
     private byte[]? _head;
     private int _headLength;
