@@ -2,11 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ByokGateway.Keycloak;
 using ByokGateway.Ledger;
 using ByokGateway.Observability;
 using ByokGateway.UsageReports;
-using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Cli;
 
@@ -15,36 +13,13 @@ public static class AuditCommand
 {
     public static Command Create()
     {
-        var arguments = new ReportArguments();
         var command = new Command("audit", "Print audit events from the ledger, oldest first (ledger settings as for the gateway).");
-        arguments.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) => await RunAsync(
-            parse.GetValue(arguments.User), parse.GetValue(arguments.From), parse.GetValue(arguments.To), parse.GetValue(arguments.Format)!, cancellationToken));
+        new ReportArguments().Attach(command, async (ledger, range, userId, format, cancellationToken) =>
+        {
+            var events = await ledger.AuditAsync(userId, range.Since, range.Until, cancellationToken);
+            return format == "json" ? ToJson(range, userId, events) : ToCsv(events);
+        });
         return command;
-    }
-
-    private static async Task<int> RunAsync(string? user, string? from, string? to, string format, CancellationToken cancellationToken)
-    {
-        var (range, _, error) = UsageRange.Parse(from, to, TimeProvider.System.GetUtcNow());
-        if (range is null)
-        {
-            await Console.Error.WriteLineAsync("error: " + error!.Replace("'from'", "--from", StringComparison.Ordinal).Replace("'to'", "--to", StringComparison.Ordinal));
-            return 1;
-        }
-
-        try
-        {
-            using var host = CliHost.Build();
-            var userId = await ReportArguments.ResolveUserAsync(user, host.Services, cancellationToken);
-            var events = await host.Services.GetRequiredService<ILedgerQueries>().AuditAsync(userId, range.Since, range.Until, cancellationToken);
-            await Console.Out.WriteAsync(format == "json" ? ToJson(range, userId, events) : ToCsv(events));
-            return 0;
-        }
-        catch (Exception e) when (e is CliUserNotFoundException or OptionsValidationException or KeycloakUnavailableException or KeycloakRequestException)
-        {
-            await Console.Error.WriteLineAsync("error: " + (e is OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message));
-            return 1;
-        }
     }
 
     public static string ToCsv(IReadOnlyList<AuditEvent> events)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using ByokGateway.Keycloak;
+using ByokGateway.Ledger;
 using ByokGateway.UsageReports;
+using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Cli;
 
@@ -15,12 +17,44 @@ internal sealed class ReportArguments
 
     public Option<string> Format { get; } = CreateFormat();
 
-    public void AddTo(Command command)
+    /// <summary>
+    /// Adds the options to <paramref name="command"/> and makes it run <paramref name="report"/>
+    /// (the ledger, the days, the resolved user id or null, the format → the text for stdout); a bad
+    /// range, an unknown user or an unreachable store or Keycloak is one "error:" line and exit 1.
+    /// </summary>
+    public void Attach(Command command, Func<ILedgerQueries, UsageRange, string?, string, CancellationToken, Task<string>> report)
     {
         command.Options.Add(User);
         command.Options.Add(From);
         command.Options.Add(To);
         command.Options.Add(Format);
+        command.SetAction(async (parse, cancellationToken) => await RunAsync(
+            parse.GetValue(User), parse.GetValue(From), parse.GetValue(To), parse.GetValue(Format)!, report, cancellationToken));
+    }
+
+    private static async Task<int> RunAsync(
+        string? user, string? from, string? to, string format,
+        Func<ILedgerQueries, UsageRange, string?, string, CancellationToken, Task<string>> report, CancellationToken cancellationToken)
+    {
+        var (range, _, error) = UsageRange.Parse(from, to, TimeProvider.System.GetUtcNow());
+        if (range is null)
+        {
+            await Console.Error.WriteLineAsync("error: " + error!.Replace("'from'", "--from", StringComparison.Ordinal).Replace("'to'", "--to", StringComparison.Ordinal));
+            return 1;
+        }
+
+        try
+        {
+            using var host = CliHost.Build();
+            var userId = await ResolveUserAsync(user, host.Services, cancellationToken);
+            await Console.Out.WriteAsync(await report(host.Services.GetRequiredService<ILedgerQueries>(), range, userId, format, cancellationToken));
+            return 0;
+        }
+        catch (Exception e) when (e is CliUserNotFoundException or OptionsValidationException or KeycloakUnavailableException or KeycloakRequestException)
+        {
+            await Console.Error.WriteLineAsync("error: " + (e is OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message));
+            return 1;
+        }
     }
 
     private static Option<string> CreateFormat()

@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using ByokGateway.Keycloak;
 using ByokGateway.Ledger;
 using ByokGateway.UsageReports;
-using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Cli;
 
@@ -19,28 +17,10 @@ public static class UsageCommand
 
     public static Command Create()
     {
-        var arguments = new ReportArguments();
         var command = new Command("usage", "Print usage from the ledger per day, user, provider, model and key source (ledger settings as for the gateway).");
-        arguments.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) => await RunAsync(
-            parse.GetValue(arguments.User), parse.GetValue(arguments.From), parse.GetValue(arguments.To), parse.GetValue(arguments.Format)!, cancellationToken));
-        return command;
-    }
-
-    private static async Task<int> RunAsync(string? user, string? from, string? to, string format, CancellationToken cancellationToken)
-    {
-        var (range, _, error) = UsageRange.Parse(from, to, TimeProvider.System.GetUtcNow());
-        if (range is null)
+        new ReportArguments().Attach(command, async (ledger, range, userId, format, cancellationToken) =>
         {
-            await Console.Error.WriteLineAsync("error: " + error!.Replace("'from'", "--from", StringComparison.Ordinal).Replace("'to'", "--to", StringComparison.Ordinal));
-            return 1;
-        }
-
-        try
-        {
-            using var host = CliHost.Build();
-            var userId = await ReportArguments.ResolveUserAsync(user, host.Services, cancellationToken);
-            var rows = await host.Services.GetRequiredService<ILedgerQueries>().UsageByDayAsync(userId, range.From, range.To, cancellationToken);
+            var rows = await ledger.UsageByDayAsync(userId, range.From, range.To, cancellationToken);
             var ordered = rows
                 .OrderBy(r => r.Date)
                 .ThenBy(r => r.UserId, StringComparer.Ordinal)
@@ -48,14 +28,9 @@ public static class UsageCommand
                 .ThenBy(r => r.Model ?? string.Empty, StringComparer.Ordinal)
                 .ThenBy(r => r.KeySource, StringComparer.Ordinal)
                 .ToList();
-            await Console.Out.WriteAsync(format == "json" ? ToJson(range, userId, ordered) : ToCsv(ordered));
-            return 0;
-        }
-        catch (Exception e) when (e is CliUserNotFoundException or OptionsValidationException or KeycloakUnavailableException or KeycloakRequestException)
-        {
-            await Console.Error.WriteLineAsync("error: " + (e is OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message));
-            return 1;
-        }
+            return format == "json" ? ToJson(range, userId, ordered) : ToCsv(ordered);
+        });
+        return command;
     }
 
     public static string ToCsv(IReadOnlyList<UsageDayRow> rows)
