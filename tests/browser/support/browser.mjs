@@ -1,11 +1,13 @@
 // What the browser tests share: prerequisite checks, Chromium via playwright-core, the harness
-// URL, secret redaction for failure messages, a Fernet decryptor and a switchable TCP relay.
+// URL, the page suites' stack (harness + gateway + Chromium), secret redaction for failure
+// messages, a Fernet decryptor and a switchable TCP relay.
 import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { repoRoot } from '../../harness/stack.mjs';
+import { USER_OPENAI_KEY, repoRoot, startStack } from '../../harness/stack.mjs';
+import { serveStatic } from './static-server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const HARNESS_DIR = join(repoRoot, 'keycloak-theme', 'dist-harness');
@@ -13,6 +15,33 @@ export const RESULTS_DIR = process.env.TEST_RESULTS_DIR || join(repoRoot, 'test-
 
 // The flags every browser run here uses (helper brief): no sandbox as root, nothing phoning home.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+
+/**
+ * What every page suite runs against: the harness page served statically, the real stack (the
+ * sidecar's CORS allows only configured origins: the harness's, known before it starts) and
+ * Chromium. The stack's secrets are registered for redaction. `stop()` closes whatever started,
+ * also when start-up failed half-way.
+ */
+export async function startPageStack() {
+  checkPrerequisites();
+  const started = {};
+  started.stop = async () => {
+    await started.browser?.close();
+    await started.stack?.stop();
+    await started.harness?.close();
+  };
+  try {
+    started.harness = await serveStatic(HARNESS_DIR);
+    started.stack = await startStack({ sidecarEnv: { Cors__AllowedOrigins__0: started.harness.origin } });
+    secret(started.stack.encryptionKey);
+    secret(USER_OPENAI_KEY);
+    started.browser = await launchChromium();
+    return started;
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+}
 
 /** Throws a message that says what to install or build when something the suite needs is missing. */
 export function checkPrerequisites() {

@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { USER_OPENAI_KEY, startStack } from '../../harness/stack.mjs';
+import { USER_OPENAI_KEY } from '../../harness/stack.mjs';
 import {
-  HARNESS_DIR, RESULTS_DIR, checkPrerequisites, fernetDecrypt, harnessUrl, launchChromium, redacting, secret,
-  subjectOf, switchableRelay,
+  fernetDecrypt, harnessUrl, redacting, RESULTS_DIR, secret, startPageStack, subjectOf, switchableRelay,
 } from '../support/browser.mjs';
-import { serveStatic } from '../support/static-server.mjs';
 
 const SCREENSHOT = join(RESULTS_DIR, 'browser', 'api-keys-one-key.png');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -23,24 +21,18 @@ const WHITESPACE_MESSAGE = 'The key must not contain spaces, line breaks or othe
 const UI_TIMEOUT = 30_000;
 
 describe('API keys page in Chromium against the sidecar', { timeout: 600_000 }, () => {
+  let started;
   let harness;
   let stack;
   let browser;
 
   before(async () => {
-    checkPrerequisites();
-    harness = await serveStatic(HARNESS_DIR);
-    // The sidecar's CORS allows only configured origins: the harness's, known before it starts.
-    stack = await startStack({ sidecarEnv: { Cors__AllowedOrigins__0: harness.origin } });
-    secret(stack.encryptionKey);
-    secret(USER_OPENAI_KEY);
-    browser = await launchChromium();
+    started = await startPageStack();
+    ({ harness, stack, browser } = started);
   }, { timeout: 180_000 });
 
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await harness?.close();
+    await started?.stop();
   });
 
   /** A fresh browser context showing the page for `token`; closed when the test ends. */

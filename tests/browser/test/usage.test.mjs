@@ -7,11 +7,10 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { USER_OPENAI_KEY, startStack } from '../../harness/stack.mjs';
+import { USER_OPENAI_KEY } from '../../harness/stack.mjs';
 import {
-  HARNESS_DIR, RESULTS_DIR, checkPrerequisites, harnessUrl, launchChromium, redacting, secret,
+  harnessUrl, redacting, RESULTS_DIR, secret, startPageStack,
 } from '../support/browser.mjs';
-import { serveStatic } from '../support/static-server.mjs';
 
 const SHOTS = join(RESULTS_DIR, 'browser');
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -24,24 +23,18 @@ const day = (iso) => new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', time
 const KEY_SOURCE = { byok: 'Your key', system: "Operator's key" };
 
 describe('Usage on the API keys page in Chromium against the sidecar', { timeout: 600_000 }, () => {
+  let started;
   let harness;
   let stack;
   let browser;
 
   before(async () => {
-    checkPrerequisites();
-    harness = await serveStatic(HARNESS_DIR);
-    // The stack keeps the ledger's SQLite file in a temporary directory of its own.
-    stack = await startStack({ sidecarEnv: { Cors__AllowedOrigins__0: harness.origin } });
-    secret(stack.encryptionKey);
-    secret(USER_OPENAI_KEY);
-    browser = await launchChromium();
+    started = await startPageStack();
+    ({ harness, stack, browser } = started);
   }, { timeout: 180_000 });
 
   after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await harness?.close();
+    await started?.stop();
   });
 
   async function api(token, method, path, body) {
