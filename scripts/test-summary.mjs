@@ -22,6 +22,10 @@ let passed = 0, failed = 0, skipped = 0;
 const lines = [];
 const failuresBySuite = {};
 const skips = [];
+const failures = [];
+const unescape = (text) => text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#xD;/g, '').replace(/&#xA;/g, '\n').replace(/&amp;/g, '&');
+// The first line of a failure's message, so a CI log that shows only its tail still names the test.
+const firstLine = (text) => unescape(text).split('\n').map((line) => line.trim()).find((line) => line) ?? 'no message';
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   let p = 0, f = 0, s = 0;
@@ -33,12 +37,21 @@ for (const file of files) {
     s = Math.max(count('notExecuted'), count('total') - count('executed'));
     for (const result of text.matchAll(/<UnitTestResult\b[^>]*testName="([^"]*)"[^>]*outcome="NotExecuted"[\s\S]*?<\/UnitTestResult>/g)) {
       const reason = result[0].match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? 'no reason given';
-      skips.push(`  skipped ${result[1]}: ${reason.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')}`);
+      skips.push(`  skipped ${result[1]}: ${unescape(reason)}`);
+    }
+    for (const result of text.matchAll(/<UnitTestResult\b[^>]*testName="([^"]*)"[^>]*outcome="(Failed|Error|Timeout|Aborted)"[\s\S]*?<\/UnitTestResult>/g)) {
+      const message = result[0].match(/<Message>([\s\S]*?)<\/Message>/)?.[1] ?? 'no message';
+      failures.push(`  FAILED ${result[1]}: ${firstLine(message).slice(0, 400)}`);
     }
   } else {
     for (const match of text.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
       const body = match[2] ?? '';
-      if (/<(failure|error)\b/.test(body)) f++;
+      if (/<(failure|error)\b/.test(body)) {
+        f++;
+        const name = match[0].match(/\bname="([^"]*)"/)?.[1] ?? '?';
+        const message = body.match(/<(?:failure|error)\b[^>]*message="([^"]*)"/)?.[1] ?? body;
+        failures.push(`  FAILED ${name}: ${firstLine(message).slice(0, 400)}`);
+      }
       else if (/<skipped\b/.test(body)) {
         s++;
         const name = match[0].match(/\bname="([^"]*)"/)?.[1] ?? '?';
@@ -57,6 +70,7 @@ for (const file of files) {
 
 console.log(lines.join('\n'));
 if (skips.length > 0) console.log(skips.join('\n'));
+if (failures.length > 0) console.log(failures.join('\n'));
 for (const suite of failedSuites) {
   if (!failuresBySuite[suite]) {
     console.log(`  ${suite}: the suite failed without a failed test in its report (crash or setup failure); counted as 1 failure`);
