@@ -15,11 +15,22 @@ internal sealed class GcPauses : IDisposable
 {
     private readonly EventPipeSession _session;
     private readonly Thread _reader;
-    private readonly List<(DateTime Start, double Ms, int Generation)> _pauses = [];
+    private readonly List<Pause> _pauses = [];
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _allocations = [];
     private DateTime? _suspended;
+    private double _suspendMs;
+    private double _promotedMb;
+    private double _gen0Mb;
+    private double _gen1Mb;
+    private double _gen2Mb;
     private int _generation = -1;
+
+    /// <summary>
+    /// One pause: its start, its length, the collected generation, how much of it went to suspending
+    /// the managed threads, and what the collection kept (promoted bytes, generation sizes after it).
+    /// </summary>
+    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb);
 
     private GcPauses(EventPipeSession session)
     {
@@ -34,17 +45,26 @@ internal sealed class GcPauses : IDisposable
             }
         };
         source.Clr.GCSuspendEEStart += data => _suspended = data.TimeStamp;
+        source.Clr.GCSuspendEEStop += data => _suspendMs = _suspended is { } at ? (data.TimeStamp - at).TotalMilliseconds : 0;
+        source.Clr.GCHeapStats += data =>
+        {
+            _promotedMb = (data.TotalPromotedSize0 + data.TotalPromotedSize1 + data.TotalPromotedSize2) / 1048576.0;
+            _gen0Mb = data.GenerationSize0 / 1048576.0;
+            _gen1Mb = data.GenerationSize1 / 1048576.0;
+            _gen2Mb = data.GenerationSize2 / 1048576.0;
+        };
         source.Clr.GCRestartEEStop += data =>
         {
             if (_suspended is { } start)
             {
                 lock (_lock)
                 {
-                    _pauses.Add((start, (data.TimeStamp - start).TotalMilliseconds, _generation));
+                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb));
                 }
 
                 _suspended = null;
                 _generation = -1;
+                _suspendMs = _promotedMb = 0;
             }
         };
         _reader = new Thread(() =>
@@ -72,7 +92,7 @@ internal sealed class GcPauses : IDisposable
     }
 
     /// <summary>The pauses that began between <paramref name="from"/> and <paramref name="to"/> (local time, as TraceEvent's time stamps).</summary>
-    public IReadOnlyList<(DateTime Start, double Ms, int Generation)> Between(DateTime from, DateTime to)
+    public IReadOnlyList<Pause> Between(DateTime from, DateTime to)
     {
         lock (_lock)
         {
