@@ -25,18 +25,25 @@ internal sealed class GcPauses : IDisposable
     private double _gen1Mb;
     private double _gen2Mb;
     private int _generation = -1;
+    private string _reason = "";
+    private double _budgetMb;
 
     /// <summary>
     /// One pause: its start, its length, the collected generation, how much of it went to suspending
     /// the managed threads, and what the collection kept (promoted bytes, generation sizes after it).
     /// </summary>
-    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb);
+    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb, string Reason = "", double Gen0BudgetMb = 0);
 
     private GcPauses(EventPipeSession session)
     {
         _session = session;
         var source = new EventPipeEventSource(session.EventStream);
-        source.Clr.GCStart += data => _generation = data.Depth;
+        source.Clr.GCStart += data =>
+        {
+            _generation = data.Depth;
+            _reason = data.Reason.ToString();
+        };
+        source.Clr.GCGlobalHeapHistory += data => _budgetMb = data.FinalYoungestDesired / 1048576.0;
         source.Clr.GCAllocationTick += data =>
         {
             lock (_lock)
@@ -59,7 +66,7 @@ internal sealed class GcPauses : IDisposable
             {
                 lock (_lock)
                 {
-                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb));
+                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb, _reason, _budgetMb));
                 }
 
                 _suspended = null;

@@ -24,6 +24,14 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
     public const int HeadSize = 2 * 1024;
     public const int TailSize = 4 * 1024;
 
+    // The copies come from a pool of their own, not ArrayPool<byte>.Shared: the shared pool keeps a
+    // few dozen arrays per size, and with thousands of streams open each one's head and tail missed
+    // it, so every response allocated 6 KB that lived as long as the stream, survived two
+    // collections and was copied by both (bench/README.md, streams: the promoted bytes per GC).
+    // This pool keeps up to MaxPooledStreams of each; beyond that arrays are allocated and dropped.
+    internal const int MaxPooledStreams = 8192;
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(TailSize, MaxPooledStreams);
+
     private byte[]? _head;
     private int _headLength;
     private byte[]? _tail;
@@ -66,10 +74,10 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
         }
 
         // Rotate so the oldest byte comes first.
-        var ordered = ArrayPool<byte>.Shared.Rent(TailSize);
+        var ordered = Buffers.Rent(TailSize);
         _tail.AsSpan(_tailEnd, TailSize - _tailEnd).CopyTo(ordered);
         _tail.AsSpan(0, _tailEnd).CopyTo(ordered.AsSpan(TailSize - _tailEnd));
-        ArrayPool<byte>.Shared.Return(_tail);
+        Buffers.Return(_tail);
         _tail = ordered;
         _tailEnd = 0; // the ring now starts at 0: a second call returns the same bytes
         return _tail.AsSpan(0, TailSize);
@@ -134,13 +142,13 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
             _disposed = true;
             if (_head is not null)
             {
-                ArrayPool<byte>.Shared.Return(_head);
+                Buffers.Return(_head);
                 _head = null;
             }
 
             if (_tail is not null)
             {
-                ArrayPool<byte>.Shared.Return(_tail);
+                Buffers.Return(_tail);
                 _tail = null;
             }
 
@@ -196,8 +204,8 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
     private void Start()
     {
         FirstByte = Stopwatch.GetTimestamp();
-        _head = ArrayPool<byte>.Shared.Rent(HeadSize);
-        _tail = ArrayPool<byte>.Shared.Rent(TailSize);
+        _head = Buffers.Rent(HeadSize);
+        _tail = Buffers.Rent(TailSize);
         var contentType = response.ContentType;
         EventStream = contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
         var encoding = response.Headers.ContentEncoding;
