@@ -27,12 +27,20 @@ internal sealed class GcPauses : IDisposable
     private int _generation = -1;
     private string _reason = "";
     private double _budgetMb;
+    private DateTime? _phaseAt;
+    private readonly List<(string Phase, double Ms)> _phases = [];
 
     /// <summary>
     /// One pause: its start, its length, the collected generation, how much of it went to suspending
     /// the managed threads, and what the collection kept (promoted bytes, generation sizes after it).
+    /// <para>
+    /// <paramref name="Phases"/> splits the collection itself: the time spent marking from each kind
+    /// of root, in the order the GC reports them (<c>GCMarkWithType</c>: stacks, finalization queue,
+    /// handles, older generations through the card table, ...), then everything after marking
+    /// (plan, relocate, compact or sweep) up to <c>GCEnd</c>.
+    /// </para>
     /// </summary>
-    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb, string Reason = "", double Gen0BudgetMb = 0);
+    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb, string Reason = "", double Gen0BudgetMb = 0, IReadOnlyList<(string Phase, double Ms)>? Phases = null);
 
     private GcPauses(EventPipeSession session)
     {
@@ -42,6 +50,24 @@ internal sealed class GcPauses : IDisposable
         {
             _generation = data.Depth;
             _reason = data.Reason.ToString();
+            _phaseAt = data.TimeStamp;
+            _phases.Clear();
+        };
+        source.Clr.GCMarkWithType += data =>
+        {
+            if (_phaseAt is { } at)
+            {
+                _phases.Add((MarkPhase(data.Type), (data.TimeStamp - at).TotalMilliseconds));
+                _phaseAt = data.TimeStamp;
+            }
+        };
+        source.Clr.GCStop += data =>
+        {
+            if (_phaseAt is { } at)
+            {
+                _phases.Add(("after marking", (data.TimeStamp - at).TotalMilliseconds));
+                _phaseAt = null;
+            }
         };
         source.Clr.GCGlobalHeapHistory += data => _budgetMb = data.FinalYoungestDesired / 1048576.0;
         source.Clr.GCAllocationTick += data =>
@@ -66,7 +92,7 @@ internal sealed class GcPauses : IDisposable
             {
                 lock (_lock)
                 {
-                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb, _reason, _budgetMb));
+                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb, _reason, _budgetMb, [.. _phases]));
                 }
 
                 _suspended = null;
@@ -87,6 +113,22 @@ internal sealed class GcPauses : IDisposable
         }) { IsBackground = true, Name = "gc-events" };
         _reader.Start();
     }
+
+    // The root kinds of GCMarkWithType (the runtime's gc_root_kind).
+    private static string MarkPhase(int type) => type switch
+    {
+        0 => "stacks",
+        1 => "finalization queue",
+        2 => "handles",
+        3 => "older generations (cards)",
+        4 => "sized refs",
+        5 => "mark stack overflow",
+        6 => "dependent handles",
+        7 => "new finalization queue",
+        8 => "steal",
+        9 => "background",
+        _ => $"root kind {type}",
+    };
 
     public static GcPauses Start(int pid)
     {
