@@ -94,7 +94,7 @@ public sealed partial class UsageMeteringStep(
         var failed = context.GetForwarderErrorFeature() is not null;
         var usage = failed || tap.Encoded || tap.FirstByte == 0
             ? default
-            : UsageParser.Parse(tap.Head, tap.Tail(), tap.EventStream);
+            : UsageParser.Parse(tap.HeadFacts(), tap.Tail());
         var record = new UsageRecord
         {
             Id = Guid.CreateVersion7(call.Arrived),

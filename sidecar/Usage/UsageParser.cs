@@ -32,13 +32,56 @@ internal static class UsageParser
     private static ReadOnlySpan<byte> MessageStart => "\"message_start\""u8;
     private static ReadOnlySpan<byte> MessageDelta => "\"message_delta\""u8;
 
-    public static ParsedUsage Parse(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, bool eventStream)
+    /// <summary>What the parser needs from a response's first bytes: its model and Anthropic's <c>message_start</c>.</summary>
+    public readonly struct HeadFacts
     {
-        var model = StringValue(head, Model, last: false) ?? StringValue(head, ModelVersion, last: false)
-            ?? StringValue(tail, Model, last: true) ?? StringValue(tail, ModelVersion, last: true);
+        internal HeadFacts(string? model, bool messageStart, Counts startUsage)
+        {
+            Model = model;
+            MessageStart = messageStart;
+            StartUsage = startUsage;
+        }
+
+        public string? Model { get; }
+
+        internal bool MessageStart { get; }
+
+        internal Counts StartUsage { get; }
+    }
+
+    /// <summary>
+    /// Reads the head once, so the tap can give its buffer back as soon as the head is complete
+    /// instead of holding it for the whole stream.
+    /// </summary>
+    public static HeadFacts ReadHead(ReadOnlySpan<byte> head, bool eventStream)
+    {
+        var model = StringValue(head, Model, last: false) ?? StringValue(head, ModelVersion, last: false);
+        var start = eventStream ? head.IndexOf(MessageStart) : -1;
+        if (start < 0)
+        {
+            return new HeadFacts(model, messageStart: false, default);
+        }
+
         try
         {
-            var counts = eventStream && head.IndexOf(MessageStart) >= 0 ? AnthropicStream(head, tail) : Last(tail);
+            var startUsage = FirstObject(head[start..], Usage);
+            return new HeadFacts(model, messageStart: true, startUsage >= 0 ? Read(head[(start + startUsage)..]) : default);
+        }
+        catch (JsonException)
+        {
+            return new HeadFacts(model, messageStart: true, default);
+        }
+    }
+
+    public static ParsedUsage Parse(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, bool eventStream) =>
+        Parse(ReadHead(head, eventStream), tail);
+
+    public static ParsedUsage Parse(in HeadFacts head, ReadOnlySpan<byte> tail)
+    {
+        var model = head.Model ?? StringValue(tail, Model, last: true) ?? StringValue(tail, ModelVersion, last: true);
+        try
+        {
+            var counts = head.MessageStart ? AnthropicStream(head.StartUsage, tail) : Last(tail);
             return counts is var (input, output, cached) ? new ParsedUsage(model, input, output, cached) : new ParsedUsage(model, null, null, null);
         }
         catch (JsonException)
@@ -68,7 +111,7 @@ internal static class UsageParser
 
     // Anthropic streams: no message_delta, no output count (the stream ended early). Input from
     // the delta when it repeats it (newer API versions do), else from message_start.
-    private static (long Input, long Output, long? Cached)? AnthropicStream(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
+    private static (long Input, long Output, long? Cached)? AnthropicStream(Counts initial, ReadOnlySpan<byte> tail)
     {
         var delta = tail.LastIndexOf(MessageDelta);
         if (delta < 0)
@@ -93,9 +136,6 @@ internal static class UsageParser
             return (repeated, output, final.Cached);
         }
 
-        var start = head.IndexOf(MessageStart);
-        var startUsage = FirstObject(head[start..], Usage);
-        var initial = startUsage >= 0 ? Read(head[(start + startUsage)..]) : default;
         return initial.Valid && initial.Input is { } input ? (input, output, initial.Cached) : null;
     }
 
@@ -258,7 +298,7 @@ internal static class UsageParser
         return default;
     }
 
-    private struct Counts
+    internal struct Counts
     {
         public bool Valid;
         public long? Input;

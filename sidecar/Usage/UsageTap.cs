@@ -34,6 +34,7 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
 
     private byte[]? _head;
     private int _headLength;
+    private UsageParser.HeadFacts? _headFacts;
     private byte[]? _tail;
     private int _tailEnd; // next write position in the ring
     private long _written;
@@ -58,7 +59,12 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
     /// <summary>SSE <c>data:</c> lines seen in an event stream: about one token each in LLM streams, the estimate for a stream whose usage never came.</summary>
     public long Events { get; private set; }
 
-    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
+    /// <summary>
+    /// What the parser needs from the first <see cref="HeadSize"/> bytes. Read as soon as the head is
+    /// complete, when its buffer goes back to the pool: a stream does not hold it for its whole life
+    /// (at 5,000 open streams that is 10 MB); a shorter body's head is read here, at the end.
+    /// </summary>
+    public UsageParser.HeadFacts HeadFacts() => _headFacts ??= UsageParser.ReadHead(_head.AsSpan(0, _headLength), EventStream);
 
     /// <summary>The last bytes written, in order (copies the ring once; call at the end).</summary>
     public ReadOnlySpan<byte> Tail()
@@ -170,11 +176,17 @@ internal sealed class UsageTap(Stream inner, HttpResponse response, StreamUsageR
             Start();
         }
 
-        if (_headLength < HeadSize)
+        if (_headLength < HeadSize && _head is { } head)
         {
             var count = Math.Min(HeadSize - _headLength, data.Length);
-            data[..count].CopyTo(_head.AsSpan(_headLength));
+            data[..count].CopyTo(head.AsSpan(_headLength));
             _headLength += count;
+            if (_headLength == HeadSize)
+            {
+                _headFacts = UsageParser.ReadHead(head.AsSpan(0, HeadSize), EventStream);
+                Buffers.Return(head);
+                _head = null;
+            }
         }
 
         var tail = _tail!;

@@ -70,6 +70,6 @@ public class UsageTapBenchmarks
             tap.FlushAsync().GetAwaiter().GetResult();
         }
 
-        return UsageParser.Parse(tap.Head, tap.Tail(), tap.EventStream).OutputTokens ?? -1;
+        return UsageParser.Parse(tap.HeadFacts(), tap.Tail()).OutputTokens ?? -1;
     }
 }

@@ -74,6 +74,32 @@ public sealed partial class UsageMeteringStepTests(UsageGateway gateway) : IClas
         Assert.Equal(("anthropic", "claude-fake", "byok"), (record.Provider, record.Model, record.KeySource));
     }
 
+    // The tap reads its head as soon as the head is full and gives the buffer back: a stream much
+    // longer than head and tail together still counts message_start's input and keeps the model.
+    [Fact]
+    public async Task Messages_AnthropicStreamLongerThanHeadAndTail_RecordsInputFromStartAndOutputFromDelta()
+    {
+        var user = await Stack.Keycloak.CreateUserAsync("starter");
+        using var client = await ClientWithKeyAsync(user, "anthropic", UsageGateway.AnthropicKey);
+        const int Words = 1_000;
+        var body = new JsonObject
+        {
+            ["model"] = "claude-fake",
+            ["max_tokens"] = 64,
+            ["stream"] = true,
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = user.Id + string.Concat(Enumerable.Repeat(" word", Words)) }),
+        };
+
+        var (status, answer) = await SendAsync(client, "anthropic/v1/messages", body.ToJsonString(), null);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(answer.Length > 4 * (UsageTap.HeadSize + UsageTap.TailSize), $"the stream was only {answer.Length} bytes");
+        var record = await gateway.Records.SingleAsync(user.Id);
+        // Input: the user id and the words; output: "fake: " and the echoed message.
+        Assert.Equal((Words + 1, Words + 2, 0), (record.InputTokens, record.OutputTokens, record.CachedTokens));
+        Assert.Equal(("anthropic", "claude-fake"), (record.Provider, record.Model));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
