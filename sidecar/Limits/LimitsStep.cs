@@ -21,13 +21,14 @@ public sealed class LimitsStep(LimitPolicy policy, ILimitCounters counters, Limi
     public const string TokensPerDay = "tokens_per_day";
     public const string TokensPerMonth = "tokens_per_month";
 
-    public async Task InvokeAsync(HttpContext context, ProxiedCall proxiedCall, Func<Task> forward)
+    // Not async: a call within its limits returns forward()'s task itself, so no state machine of
+    // this step stays alive for the length of a stream (bench/README.md, streams: memory per stream).
+    public Task InvokeAsync(HttpContext context, ProxiedCall proxiedCall, Func<Task> forward)
     {
         var limits = policy.Find(proxiedCall.Tier, proxiedCall.Source);
         if (limits is null)
         {
-            await forward();
-            return;
+            return forward();
         }
 
         var windows = new LimitWindows(time.GetUtcNow());
@@ -39,10 +40,20 @@ public sealed class LimitsStep(LimitPolicy policy, ILimitCounters counters, Limi
             limits.TokensPerDay ?? 0,
             windows.MonthKey(proxiedCall.UserId, proxiedCall.Source),
             limits.TokensPerMonth ?? 0);
-        if (await counters.CheckAsync(query, context.RequestAborted) is not { } reading)
+        var check = counters.CheckAsync(query, context.RequestAborted);
+        return check.IsCompletedSuccessfully
+            ? Decide(context, proxiedCall, forward, limits, windows, check.Result)
+            : DecideAsync(context, proxiedCall, forward, limits, windows, check);
+    }
+
+    private async Task DecideAsync(HttpContext context, ProxiedCall call, Func<Task> forward, SourceLimits limits, LimitWindows windows, ValueTask<CounterReading?> check) =>
+        await Decide(context, call, forward, limits, windows, await check);
+
+    private Task Decide(HttpContext context, ProxiedCall call, Func<Task> forward, SourceLimits limits, LimitWindows windows, CounterReading? counted)
+    {
+        if (counted is not { } reading)
         {
-            await forward(); // counters unreachable: fail open (RedisLimitCounters says why)
-            return;
+            return forward(); // counters unreachable: fail open (RedisLimitCounters says why)
         }
 
         var headers = new RateLimitHeaders(limits, reading, windows);
@@ -61,11 +72,10 @@ public sealed class LimitsStep(LimitPolicy policy, ILimitCounters counters, Limi
                 UsageRequired.Mark(context);
             }
 
-            await forward();
-            return;
+            return forward();
         }
 
-        await RefuseAsync(context, proxiedCall, limits, reading, windows);
+        return RefuseAsync(context, call, limits, reading, windows);
     }
 
     private Task RefuseAsync(HttpContext context, ProxiedCall call, SourceLimits limits, CounterReading reading, LimitWindows windows)
