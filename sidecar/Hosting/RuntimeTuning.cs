@@ -31,15 +31,16 @@ public static class RuntimeTuning
     /// provider calls are asynchronous; logging formats into a buffer).
     /// </para>
     /// <para>
-    /// One engine thread per two cores. With inline completions .NET starts one per core, sized
-    /// for engines that only dispatch; here each engine thread also runs the provider-response
-    /// half of every call, and on 2 cores a second one only added wake-ups: one engine measured
-    /// ~0.03 ms less added latency at 8 connections and ~8 % more throughput at 64.
+    /// One engine thread per core. With Kestrel's inline scheduling (HostingExtensions) each engine
+    /// thread also runs the request pipeline and the response output of its sockets; with one engine
+    /// for two cores, 5,000 open streams saturated it (lateness p50 12 ms against 3 ms, bench/README.md,
+    /// streams, 2 Dec 15:00). Without inline scheduling one engine per two cores had measured
+    /// ~0.03 ms less added latency for small calls.
     /// </para>
     /// </summary>
     public static IReadOnlyList<(string Name, string Value)> Defaults(int processorCount) =>
     [
         (InlineCompletions, "1"),
-        (SocketEngineThreads, Math.Max(1, processorCount / 2).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        (SocketEngineThreads, Math.Max(1, processorCount).ToString(System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }

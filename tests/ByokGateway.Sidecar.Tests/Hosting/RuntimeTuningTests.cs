@@ -3,6 +3,9 @@ using System.Text.RegularExpressions;
 using ByokGateway.Crypto;
 using ByokGateway.Hosting;
 using ByokGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ByokGateway.Tests.Hosting;
 
@@ -14,10 +17,10 @@ public sealed partial class RuntimeTuningTests
 {
     [Theory]
     [InlineData(1, "1")]
-    [InlineData(2, "1")]
-    [InlineData(3, "1")]
-    [InlineData(8, "4")]
-    public void Defaults_OneSocketEngineThreadPerTwoCores_InlineCompletions(int cores, string engineThreads)
+    [InlineData(2, "2")]
+    [InlineData(3, "3")]
+    [InlineData(8, "8")]
+    public void Defaults_OneSocketEngineThreadPerCore_InlineCompletions(int cores, string engineThreads)
     {
         var defaults = RuntimeTuning.Defaults(cores).ToDictionary(d => d.Name, d => d.Value);
 
@@ -40,6 +43,29 @@ public sealed partial class RuntimeTuningTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "Counts the process's threads in /proc.");
 
         Assert.Equal(3, await CountSocketEngineThreadsAsync(operatorSetting: "3"));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", false)]
+    public async Task Sidecar_KestrelInlineScheduling_OnUnlessTheOperatorTurnsItOff(string? setting, bool expected)
+    {
+        await using var gateway = await TestGateway.StartAsync(setting is null ? null : new Dictionary<string, string?> { ["Hosting:InlineScheduling"] = setting });
+
+        var sockets = gateway.Sidecar.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value;
+        Assert.Equal(expected, sockets.UnsafePreferInlineScheduling);
+
+        // And the gateway serves with it: a streamed chat through the proxy arrives whole.
+        var user = await gateway.Keycloak.CreateUserAsync("starter");
+        using var client = gateway.Sidecar.Client(await user.TokenAsync());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "openai/v1/chat/completions")
+        {
+            Content = new StringContent("""{"model":"gpt-fake","stream":true,"messages":[{"role":"user","content":"one two three"}]}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data: [DONE]", body, StringComparison.Ordinal);
     }
 
     [Fact]
