@@ -74,6 +74,13 @@ public sealed partial class AdminEventsFollower(
                 // cancellation escaping here would be logged as a crash of the follower).
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // The host's services are gone: a failed start disposes them while this may still
+                // be in its first request (seen as a crash with a stack trace on a start that only
+                // had to print what is wrong with the configuration).
+                return;
+            }
             catch (KeycloakUnavailableException e)
             {
                 if (!failing)

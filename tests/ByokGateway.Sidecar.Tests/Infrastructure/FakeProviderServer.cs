@@ -44,6 +44,14 @@ public sealed class FakeProviderServer : IAsyncDisposable
     /// <summary>Every provider request received so far, oldest first.</summary>
     public async Task<JsonArray> RequestsAsync() => (await Http.GetFromJsonAsync<JsonArray>("_fake/requests"))!;
 
+    /// <summary>
+    /// How many requests carried <paramref name="marker"/> in their body. Test classes run in
+    /// parallel against the shared stack, so "nothing was forwarded" counts only the test's own
+    /// requests (a user id or a fresh marker in the body), not every request the fake received.
+    /// </summary>
+    public async Task<int> RequestsWithBodyAsync(string marker) =>
+        (await RequestsAsync()).Count(r => r?["body"]?.GetValue<string>()?.Contains(marker, StringComparison.Ordinal) == true);
+
     /// <summary>The last request that carried <paramref name="key"/> (keys are the tests' way to tell their requests apart).</summary>
     public async Task<JsonObject> LastRequestWithKeyAsync(string key) =>
         (await RequestsAsync()).Select(r => r!.AsObject()).Last(r => r["key"]?.GetValue<string>() == key);

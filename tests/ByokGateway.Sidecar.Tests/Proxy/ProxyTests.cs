@@ -99,9 +99,8 @@ public sealed class ProxyTests(SharedGateway shared)
     {
         var user = await Stack.Keycloak.CreateUserAsync("starter");
         using var client = Stack.Sidecar.Client(await user.TokenAsync());
-        var before = (await Stack.Provider.RequestsAsync()).Count;
 
-        using var response = await client.SendAsync(Chat("groq/openai/v1/chat/completions", "llama"));
+        using var response = await client.SendAsync(Chat("groq/openai/v1/chat/completions", "llama", content: user.Id));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("Groq", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -110,7 +109,7 @@ public sealed class ProxyTests(SharedGateway shared)
         // The member the official SDKs read their error message from.
         Assert.Equal(problem["detail"]!.GetValue<string>(), problem["error"]!["message"]!.GetValue<string>());
         Assert.Equal("permission_error", problem["error"]!["type"]!.GetValue<string>());
-        Assert.Equal(before, (await Stack.Provider.RequestsAsync()).Count);
+        Assert.Equal(0, await Stack.Provider.RequestsWithBodyAsync(user.Id));
     }
 
     [Fact]
@@ -169,13 +168,13 @@ public sealed class ProxyTests(SharedGateway shared)
     public async Task Chat_ProviderKeyInsteadOfToken_Returns401AndForwardsNothing()
     {
         using var client = Stack.Sidecar.Client(UserKey);
-        var before = (await Stack.Provider.RequestsAsync()).Count;
+        var marker = Guid.NewGuid().ToString("N");
 
-        using var response = await client.SendAsync(Chat("openai/v1/chat/completions", "x"));
+        using var response = await client.SendAsync(Chat("openai/v1/chat/completions", "x", content: marker));
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("authentication_error", problem["error"]!["type"]!.GetValue<string>());
-        Assert.Equal(before, (await Stack.Provider.RequestsAsync()).Count);
+        Assert.Equal(0, await Stack.Provider.RequestsWithBodyAsync(marker));
     }
 
     [Theory]
