@@ -58,10 +58,7 @@ public sealed partial class RuntimeTuningTests
         // And the gateway serves with it: a streamed chat through the proxy arrives whole.
         var user = await gateway.Keycloak.CreateUserAsync("starter");
         using var client = gateway.Sidecar.Client(await user.TokenAsync());
-        using var request = new HttpRequestMessage(HttpMethod.Post, "openai/v1/chat/completions")
-        {
-            Content = new StringContent("""{"model":"gpt-fake","stream":true,"messages":[{"role":"user","content":"one two three"}]}""", System.Text.Encoding.UTF8, "application/json"),
-        };
+        using var request = Proxy.ProxyTests.Chat("openai/v1/chat/completions", "gpt-fake", stream: true, content: user.Id);
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);

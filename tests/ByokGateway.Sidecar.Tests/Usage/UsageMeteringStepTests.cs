@@ -82,15 +82,9 @@ public sealed partial class UsageMeteringStepTests(UsageGateway gateway) : IClas
         var user = await Stack.Keycloak.CreateUserAsync("starter");
         using var client = await ClientWithKeyAsync(user, "anthropic", UsageGateway.AnthropicKey);
         const int Words = 1_000;
-        var body = new JsonObject
-        {
-            ["model"] = "claude-fake",
-            ["max_tokens"] = 64,
-            ["stream"] = true,
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = user.Id + string.Concat(Enumerable.Repeat(" word", Words)) }),
-        };
+        var body = ChatBody("claude-fake", user, stream: true, words: string.Join(' ', Enumerable.Repeat("word", Words)));
 
-        var (status, answer) = await SendAsync(client, "anthropic/v1/messages", body.ToJsonString(), null);
+        var (status, answer) = await SendAsync(client, "anthropic/v1/messages", body);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.True(answer.Length > 4 * (UsageTap.HeadSize + UsageTap.TailSize), $"the stream was only {answer.Length} bytes");
@@ -282,13 +276,14 @@ public sealed partial class UsageMeteringStepTests(UsageGateway gateway) : IClas
         Assert.DoesNotContain(user.Id, metrics, StringComparison.Ordinal);
     }
 
-    internal static string ChatBody(string model, TestUser user, bool stream, bool includeUsage = false)
+    // The user's message: their id, then the words (the fake echoes it and counts words as tokens).
+    internal static string ChatBody(string model, TestUser user, bool stream, bool includeUsage = false, string words = "one two")
     {
         var body = new JsonObject
         {
             ["model"] = model,
             ["max_tokens"] = 64,
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = user.Id + " one two" }),
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = user.Id + " " + words }),
         };
         if (stream)
         {
