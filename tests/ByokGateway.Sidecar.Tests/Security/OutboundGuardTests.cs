@@ -1,5 +1,6 @@
 using System.Net;
 using ByokGateway.Security;
+using ByokGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -114,7 +115,7 @@ public sealed class OutboundGuardTests
     }
 
     private static OutboundGuard Guard(IDnsResolver dns, OutboundGuardOptions? options = null) =>
-        new(new StaticOptionsMonitor(options ?? new OutboundGuardOptions()), dns);
+        new(new StaticOptionsMonitor<OutboundGuardOptions>(options ?? new OutboundGuardOptions()), dns);
 
     private sealed class StaticDns : IDnsResolver
     {
@@ -133,15 +134,6 @@ public sealed class OutboundGuardTests
 
         public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
             Task.FromResult(new[] { Interlocked.Increment(ref _calls) == 1 ? first : then });
-    }
-
-    private sealed class StaticOptionsMonitor(OutboundGuardOptions value) : IOptionsMonitor<OutboundGuardOptions>
-    {
-        public OutboundGuardOptions CurrentValue => value;
-
-        public OutboundGuardOptions Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<OutboundGuardOptions, string?> listener) => null;
     }
 
     private sealed class LoopbackServer : IAsyncDisposable
