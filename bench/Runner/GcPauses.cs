@@ -18,6 +18,7 @@ internal sealed class GcPauses : IDisposable
     private readonly List<Pause> _pauses = [];
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _allocations = [];
+    private readonly List<(DateTime At, string Type, long Bytes)> _ticks = [];
     private DateTime? _suspended;
     private double _suspendMs;
     private double _promotedMb;
@@ -75,6 +76,7 @@ internal sealed class GcPauses : IDisposable
             lock (_lock)
             {
                 _allocations[data.TypeName ?? "?"] = _allocations.GetValueOrDefault(data.TypeName ?? "?") + data.AllocationAmount64;
+                _ticks.Add((data.TimeStamp, data.TypeName ?? "?", data.AllocationAmount64));
             }
         };
         source.Clr.GCSuspendEEStart += data => _suspended = data.TimeStamp;
@@ -159,6 +161,24 @@ internal sealed class GcPauses : IDisposable
         {
             var list = _allocations.OrderByDescending(a => a.Value).Select(a => (a.Key, a.Value)).ToList();
             _allocations.Clear();
+            return list;
+        }
+    }
+
+    /// <summary>
+    /// The sampled bytes allocated between <paramref name="from"/> and <paramref name="to"/>, by type
+    /// (the window alone: what streaming costs per chunk, without the ramp's connection set-up).
+    /// </summary>
+    public IReadOnlyList<(string Type, long Bytes)> AllocationsBetween(DateTime from, DateTime to)
+    {
+        lock (_lock)
+        {
+            var list = _ticks.Where(t => t.At >= from && t.At < to)
+                .GroupBy(t => t.Type)
+                .Select(g => (g.Key, g.Sum(t => t.Bytes)))
+                .OrderByDescending(a => a.Item2)
+                .ToList();
+            _ticks.RemoveAll(t => t.At < to);
             return list;
         }
     }

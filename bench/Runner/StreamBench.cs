@@ -298,6 +298,12 @@ internal static class StreamBench
                 // window's share is close enough for a profile: allocations per window chunk.
                 allocatedPerChunk = chunks == 0 ? null : total / (double)chunks * (scenario.WindowSeconds / (scenario.RampSeconds + scenario.WarmSeconds + scenario.WindowSeconds));
                 Console.WriteLine($"    allocations ({configuration.Name}, whole run, sampled by type): " + string.Join(", ", allocations.Take(6).Select(a => $"{a.Type} {a.Bytes / 1024} KB")));
+                var window = gc.AllocationsBetween(windowStart, windowEnd);
+                if (chunks > 0 && window.Count > 0)
+                {
+                    Console.WriteLine($"    allocations in the window ({configuration.Name}, sampled, bytes per chunk): {window.Sum(a => a.Bytes) / (double)chunks:F0} in all; "
+                        + string.Join(", ", window.Take(10).Select(a => $"{a.Type} {a.Bytes / (double)chunks:F1}")));
+                }
             }
             var pauses = gc.Between(windowStart, windowEnd);
             maxPause = pauses.Count == 0 ? 0 : pauses.Max(p => p.Ms);
