@@ -69,14 +69,6 @@ public sealed class DockerfileTests
         Assert.Equal("0", File.FinalEnvironment["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"]);
     }
 
-    [Fact]
-    public void Dockerfile_Runtime_SmallGen1Budget()
-    {
-        // The gen1 budget has no runtimeconfig name, so only the image's environment carries it (256 KB;
-        // bench/README.md, 3 Dec 2026), and bench/run.sh starts the sidecar with it.
-        Assert.Equal("0x40000", File.FinalEnvironment["DOTNET_GCGen1MaxBudget"]);
-    }
-
     /// <summary>The image's management port (<c>Management__Port</c>).</summary>
     internal static string ManagementPort => Dockerfile.Sidecar.FinalEnvironment["Management__Port"];
 

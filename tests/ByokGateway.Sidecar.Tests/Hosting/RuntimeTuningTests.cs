@@ -76,18 +76,6 @@ public sealed partial class RuntimeTuningTests
         Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
     }
 
-    [Fact]
-    public void RuntimeConfig_SmallGen0Budget()
-    {
-        // 1 MB (bench/README.md, 3 Dec 2026: GC pauses with thousands of open streams); the runtime reads
-        // this name (GC.GetConfigurationVariables reports it as GCGen0MaxBudget), DOTNET_GCGen0MaxBudget overrides it.
-        var runtimeConfig = Path.ChangeExtension(RepoPaths.SidecarDll, ".runtimeconfig.json");
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(runtimeConfig));
-
-        var properties = json.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
-        Assert.Equal(1024 * 1024, properties.GetProperty("System.GC.Gen0MaxBudget").GetInt32());
-    }
-
     /// <summary>Starts the gateway, serves one request, and counts its socket engine threads.</summary>
     private static async Task<int> CountSocketEngineThreadsAsync(string? operatorSetting)
     {
