@@ -25,6 +25,11 @@ public static class ManagementExtensions
             return app;
         }
 
+        // A clash with the configured main URLs is refused now, before the host starts anything: a
+        // start that fails later cancels the background services while they start, and the host
+        // reports each as a crash with a stack trace. The listener checks again when it adds the port.
+        ManagementListener.CheckConfiguredUrls(app.ApplicationServices.GetRequiredService<IConfiguration>(), port);
+
         return app.Use((context, next) =>
         {
             var belongs = context.GetEndpoint()?.Metadata.GetMetadata<ManagementEndpoint>();

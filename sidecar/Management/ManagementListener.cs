@@ -23,6 +23,26 @@ internal sealed class ManagementListener(IServer server, IOptions<ManagementOpti
         return next;
     }
 
+    /// <summary>
+    /// Refuses <paramref name="port"/> if it clashes with the main URLs as configured (<c>urls</c>,
+    /// else <c>http_ports</c> and <c>https_ports</c>: what the host copies into the server's
+    /// addresses when it starts). Without any of them nothing is checked here; the listener still is.
+    /// </summary>
+    internal static void CheckConfiguredUrls(IConfiguration configuration, int port)
+    {
+        var separators = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
+        var urls = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured
+            ? configured.Split(';', separators)
+            : [.. Ports(WebHostDefaults.HttpPortsKey, "http"), .. Ports(WebHostDefaults.HttpsPortsKey, "https")];
+        if (urls.Length > 0)
+        {
+            AddListener(urls.ToList(), port);
+        }
+
+        IEnumerable<string> Ports(string key, string scheme) =>
+            (configuration[key] ?? "").Split(';', separators).Select(p => $"{scheme}://*:{p}");
+    }
+
     /// <summary>Adds <c>http://{host}:{port}</c> for each host of the main addresses.</summary>
     internal static void AddListener(ICollection<string> addresses, int port)
     {
