@@ -76,42 +76,22 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
     private static partial void LogUnavailable(ILogger logger, string error);
 
     /// <summary>The response's content with the waiting stream as its body; headers and disposal stay the original's.</summary>
-    private sealed class WaitingContent : HttpContent
+    private sealed class WaitingContent(HttpContent original, Stream body) : StandInContent(original)
     {
-        private readonly HttpContent _original;
-        private readonly Stream _body;
+        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(body);
 
-        public WaitingContent(HttpContent original, Stream body)
-        {
-            _original = original;
-            _body = body;
-            foreach (var header in original.Headers.NonValidated)
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
+        protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => body;
 
-        protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult(_body);
-
-        protected override Stream CreateContentReadStream(CancellationToken cancellationToken) => _body;
-
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => _body.CopyToAsync(stream);
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => body.CopyToAsync(stream);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-            _body.CopyToAsync(stream, cancellationToken);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
+            body.CopyToAsync(stream, cancellationToken);
 
         protected override void Dispose(bool disposing)
         {
             if (disposing)
             {
-                _body.Dispose();
-                _original.Dispose();
+                body.Dispose();
             }
 
             base.Dispose(disposing);

@@ -29,40 +29,13 @@ public sealed class RequestHeadCoalescingHandler(HttpMessageHandler inner) : Del
     }
 
     /// <summary>The original content, copied through a stream that ignores flushes.</summary>
-    private sealed class NoHeaderFlushContent : HttpContent
+    private sealed class NoHeaderFlushContent(HttpContent inner) : StandInContent(inner)
     {
-        private readonly HttpContent _inner;
-
-        public NoHeaderFlushContent(HttpContent inner)
-        {
-            _inner = inner;
-            foreach (var header in inner.Headers.NonValidated)
-            {
-                Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-            _inner.CopyToAsync(new FlushIgnoringStream(stream), context, cancellationToken);
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
+            Original.CopyToAsync(new FlushIgnoringStream(stream), context, cancellationToken);
     }
 
     /// <summary>Passes writes through; flushing is left to HttpClient once the body is complete.</summary>
