@@ -1,27 +1,25 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace ByokGateway.Proxy;
 
 /// <summary>
-/// Waits for each chunk of a provider's event stream on the connection's socket, so a stream that
+/// Waits for each chunk of a provider's event stream on the connection itself, so a stream that
 /// idles between chunks allocates nothing. YARP copies a response by waiting for data with a
 /// zero-byte read before each chunk; over HTTP/1.1 with chunked framing, HttpClient's response
 /// stream serves that wait with an async method whose state machine is boxed on every wait, once
 /// per chunk. At thousands of open streams those boxes are the young objects that each old
-/// stream's state points to at every collection, and marking through those pointers ("cards") was
-/// most of each GC pause (bench/README.md, streams). Here the wait happens first on the socket
-/// (a pooled, reused async operation) and HttpClient's read runs once data is there, when it
-/// completes without suspending; its framing, limits and errors are unchanged.
+/// stream's state points to at every collection (bench/README.md, streams). Here the zero-byte read
+/// goes first to the connection's transport (the socket's stream, or the TLS stream over it: both
+/// wait without allocating), which is the read HttpClient itself would make at that point; then
+/// HttpClient reads, and completes without suspending. Its framing, limits and errors are unchanged.
 /// </summary>
 /// <remarks>
-/// Only for plain-TCP connections (<see cref="NetworkStream"/>): over TLS, decrypted bytes can wait
-/// in the TLS stream while the socket is empty. Knowing whether HttpClient has a chunk buffered
-/// needs two of its private members (read with <see cref="UnsafeAccessorAttribute"/>); when a
-/// runtime does not have them, the handler leaves every response as it is and says so once.
-/// Turned off with <c>Proxy:SocketWaitForEventStreams=false</c>.
+/// Knowing whether HttpClient has a chunk buffered, and reaching the connection's transport, needs
+/// private members of System.Net.Http (read with <see cref="UnsafeAccessorAttribute"/> and
+/// reflection); when a runtime does not have them, the handler leaves every response as it is and
+/// says so once. Turned off with <c>Proxy:SocketWaitForEventStreams=false</c>.
 /// </remarks>
 public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inner, ILogger logger) : DelegatingHandler(inner)
 {
@@ -37,17 +35,17 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
         {
             var original = response.Content;
             var body = await original.ReadAsStreamAsync(cancellationToken);
-            if (SocketOf(body) is { } socket)
+            if (TransportOf(body) is { } transport)
             {
-                response.Content = new WaitingContent(original, new SocketWaitingStream(body, socket));
+                response.Content = new WaitingContent(original, new SocketWaitingStream(body, transport));
             }
         }
 
         return response;
     }
 
-    /// <summary>The socket under an HTTP/1.1 chunked response stream on plain TCP; null for anything else.</summary>
-    private Socket? SocketOf(Stream body)
+    /// <summary>The transport under an HTTP/1.1 chunked response stream (socket or TLS stream); null for anything else.</summary>
+    private Stream? TransportOf(Stream body)
     {
         if (body.GetType().FullName != Internals.ChunkedStreamType)
         {
@@ -59,7 +57,7 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
             // Binds the per-chunk accessors now, so a runtime without them is found out here and
             // not in the middle of a stream. Peeking is what HttpClient's own zero-byte read does first.
             _ = Internals.PeekChunk(body);
-            return Internals.Readable(body) && Internals.Transport(body) is NetworkStream network ? network.Socket : null;
+            return Internals.Readable(body) ? Internals.Transport(body) : null;
         }
         catch (Exception e)
         {
@@ -100,9 +98,9 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
 
     /// <summary>
     /// HttpClient's response stream; a zero-byte read with nothing buffered first waits on the
-    /// socket. Every other call goes straight to HttpClient's stream.
+    /// connection's transport. Every other call goes straight to HttpClient's stream.
     /// </summary>
-    internal sealed class SocketWaitingStream(Stream inner, Socket socket) : Stream
+    internal sealed class SocketWaitingStream(Stream inner, Stream transport) : Stream
     {
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -129,9 +127,10 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<int> WaitThenReadAsync(CancellationToken cancellationToken)
         {
-            // Returns when the socket has bytes (or the peer closed it); a partial chunk header
-            // makes HttpClient's own read below wait for the rest, as it always would.
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+            // Returns when the connection has bytes (or the peer closed it): for TLS, once a record is
+            // decrypted. A partial chunk header makes HttpClient's own read below wait for the rest,
+            // as it always would.
+            _ = await transport.ReadAsync(Memory<byte>.Empty, cancellationToken);
             return await inner.ReadAsync(Memory<byte>.Empty, cancellationToken);
         }
 

@@ -36,8 +36,8 @@ public sealed class ProxyOptions
     public List<string> AdditionalRequestHeaders { get; set; } = [];
 
     /// <summary>
-    /// Wait for each chunk of a provider's event stream (plain HTTP/1.1, chunked) on the socket
-    /// before HttpClient reads it, so idle streams allocate nothing per chunk
+    /// Wait for each chunk of a provider's event stream (HTTP/1.1, chunked, plain or TLS) on the
+    /// connection before HttpClient reads it, so idle streams allocate nothing per chunk
     /// (<see cref="EventStreamSocketWaitHandler"/>; at 5,000 open streams, with small GC
     /// budgets, a third fewer collections and a third shorter longest pause, bench/README.md 3 Dec 2026).
     /// On by default; <c>false</c> copies streams the ordinary way.

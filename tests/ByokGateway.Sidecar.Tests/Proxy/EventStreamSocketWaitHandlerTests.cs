@@ -75,6 +75,37 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventStreamOverTls_IsReadThroughTheWait_EveryEventInOrder()
+    {
+        // Providers are HTTPS: the wait is a zero-byte read on the TLS stream, which returns once a
+        // record is decrypted (bytes can sit decrypted there while the socket is empty).
+        using var certificate = SelfSignedCertificate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        await using var tls = builder.Build();
+        tls.MapGet("/sse", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Delay(10, context.RequestAborted);
+                await context.Response.WriteAsync($"data: {{\"seq\":{i}}}\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        });
+        await tls.StartAsync(TestContext.Current.CancellationToken);
+        using var invoker = new HttpMessageInvoker(new EventStreamSocketWaitHandler(
+            new SocketsHttpHandler { UseProxy = false, SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString() } },
+            NullLogger.Instance));
+
+        using var response = await GetAsync(invoker, new Uri(ServerAddress.Of(tls).ToString().Replace("http://", "https://", StringComparison.Ordinal) + "sse"));
+        var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+
+        Assert.IsType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.Equal(Events(10), await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task EventStreams_OneAfterAnother_ShareTheKeptAliveConnection()
     {
         using var invoker = Invoker();
@@ -195,6 +226,16 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
 
         Assert.Equal(on, body is EventStreamSocketWaitHandler.SocketWaitingStream);
         Assert.Equal(Events(3), await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken));
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=localhost", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+        // Kestrel needs the private key in a form it can use on every platform: a PKCS#12 round trip.
+        return System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(created.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
     }
 
     private const string EventStreamHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
