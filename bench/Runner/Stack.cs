@@ -151,15 +151,6 @@ internal sealed class Stack : IAsyncDisposable
             ["Cache__Duration"] = CacheDuration.ToString("c", CultureInfo.InvariantCulture),
             ["Cache__FailSafeMaxDuration"] = (CacheDuration * 2).ToString("c", CultureInfo.InvariantCulture),
         };
-        // The runtime settings the image ships that the runtime configuration cannot carry.
-        var imageEnvironment = ImageRuntimeEnvironment(options.Repo).ToList();
-        foreach (var (name, value) in imageEnvironment)
-        {
-            environment[name] = value;
-        }
-
-        Console.WriteLine("  sidecar runtime environment from sidecar/Dockerfile: " + string.Join(' ', imageEnvironment.Select(e => $"{e.Name}={e.Value}")));
-
         foreach (var (name, value) in options.SidecarEnvironment)
         {
             environment[name] = value;
@@ -183,23 +174,6 @@ internal sealed class Stack : IAsyncDisposable
 
             SidecarBProcess = StartDotnet("sidecar-b", bin("sidecar", "byok-sidecar.dll"), environmentB, "byok-sidecar-b.log");
             SidecarB = await SidecarBProcess.WaitForListeningAsync(TimeSpan.FromSeconds(60));
-        }
-    }
-
-    /// <summary>
-    /// The <c>DOTNET_</c> variables of <c>sidecar/Dockerfile</c>'s single-variable <c>ENV</c> lines: the
-    /// sidecar is measured with the runtime settings it ships with, including those only the
-    /// environment can set (e.g. <c>DOTNET_GCGen1MaxBudget</c>).
-    /// </summary>
-    internal static IEnumerable<(string Name, string Value)> ImageRuntimeEnvironment(string repo)
-    {
-        foreach (var line in File.ReadLines(Path.Combine(repo, "sidecar", "Dockerfile")))
-        {
-            var match = System.Text.RegularExpressions.Regex.Match(line, @"^ENV (DOTNET_\w+)=(\S+)$");
-            if (match.Success)
-            {
-                yield return (match.Groups[1].Value, match.Groups[2].Value);
-            }
         }
     }
 

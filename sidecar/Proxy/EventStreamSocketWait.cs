@@ -1,6 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using ByokGateway.Hosting;
 
 namespace ByokGateway.Proxy;
 
@@ -37,7 +38,7 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
             var body = await original.ReadAsStreamAsync(cancellationToken);
             if (TransportOf(body) is { } transport)
             {
-                response.Content = new WaitingContent(original, new SocketWaitingStream(body, transport));
+                response.Content = new WaitingContent(original, new ConnectionWaitingStream(body, transport));
             }
         }
 
@@ -100,14 +101,8 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
     /// HttpClient's response stream; a zero-byte read with nothing buffered first waits on the
     /// connection's transport. Every other call goes straight to HttpClient's stream.
     /// </summary>
-    internal sealed class SocketWaitingStream(Stream inner, Stream transport) : Stream
+    internal sealed class ConnectionWaitingStream(Stream inner, Stream transport) : ReadOnlyStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             // A read with a buffer, a finished response, or a chunk (or the end, which the peek may
@@ -143,16 +138,6 @@ public sealed partial class EventStreamSocketWaitHandler(HttpMessageHandler inne
 
         public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) =>
             inner.CopyToAsync(destination, bufferSize, cancellationToken);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -9,7 +9,7 @@ namespace ByokGateway.Proxy;
 /// YARP's clients, with the outbound guard on the clusters of user-endpoint providers: their
 /// destination is whatever URL a user stored, so every connection is checked where it is made.
 /// Every client coalesces small request bodies with their headers and waits for event-stream
-/// chunks on the socket (<see cref="EventStreamSocketWaitHandler"/>, unless turned off).
+/// chunks on the connection (<see cref="EventStreamSocketWaitHandler"/>, unless turned off).
 /// </summary>
 public sealed class GuardedForwarderHttpClientFactory(
     ProviderCatalog catalog,

@@ -1,3 +1,5 @@
+using ByokGateway.Hosting;
+
 namespace ByokGateway.Unified;
 
 /// <summary>
@@ -6,27 +8,13 @@ namespace ByokGateway.Unified;
 /// client's body as it arrives. Only the prefix is held; the rest streams through untouched.
 /// Owns the prefix and returns its buffers on dispose.
 /// </summary>
-internal sealed class SplicedRequestBody(BodyPrefix prefix, long cutStart, long cutEnd, ReadOnlyMemory<byte> replacement, Stream rest) : Stream
+internal sealed class SplicedRequestBody(BodyPrefix prefix, long cutStart, long cutEnd, ReadOnlyMemory<byte> replacement, Stream rest) : ReadOnlyStream
 {
     private long _position; // in the prefix, skipping the cut
     private int _replaced; // bytes of the replacement already returned
 
     /// <summary>How much shorter (negative) or longer the forwarded body is than the client's.</summary>
     public long LengthChange => replacement.Length - (cutEnd - cutStart);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -44,16 +32,6 @@ internal sealed class SplicedRequestBody(BodyPrefix prefix, long cutStart, long 
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

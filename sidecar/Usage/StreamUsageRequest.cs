@@ -1,4 +1,5 @@
 using System.Buffers;
+using ByokGateway.Hosting;
 
 namespace ByokGateway.Usage;
 
@@ -14,7 +15,7 @@ namespace ByokGateway.Usage;
 /// always grows by <see cref="Extra"/> bytes, the option or as many spaces after the JSON (which
 /// JSON ignores). A client that sends <c>stream_options</c> itself gets exactly what it asked for.
 /// </summary>
-internal sealed class StreamUsageRequest(Stream inner) : Stream
+internal sealed class StreamUsageRequest(Stream inner) : ReadOnlyStream
 {
     private const int MaxHeld = 1024;
     private const int KeyCapacity = 16;
@@ -57,20 +58,6 @@ internal sealed class StreamUsageRequest(Stream inner) : Stream
         Other,
         Stream,
         StreamOptions,
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -124,16 +111,6 @@ internal sealed class StreamUsageRequest(Stream inner) : Stream
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // Bytes queued for the caller (released held bytes, or the end); false when there are none.
     private bool TryCopyOut(Span<byte> buffer, out int copied)

@@ -69,7 +69,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var text = await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken);
 
-        Assert.IsType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.IsType<EventStreamSocketWaitHandler.ConnectionWaitingStream>(body);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Events(20), text);
     }
@@ -101,7 +101,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         using var response = await GetAsync(invoker, new Uri(ServerAddress.Of(tls).ToString().Replace("http://", "https://", StringComparison.Ordinal) + "sse"));
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
 
-        Assert.IsType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.IsType<EventStreamSocketWaitHandler.ConnectionWaitingStream>(body);
         Assert.Equal(Events(10), await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken));
     }
 
@@ -129,7 +129,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         using var response = await GetAsync(invoker, "json");
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
 
-        Assert.IsNotType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.IsNotType<EventStreamSocketWaitHandler.ConnectionWaitingStream>(body);
         Assert.Equal("{\"ok\":true}", await new StreamReader(body).ReadToEndAsync(TestContext.Current.CancellationToken));
     }
 
@@ -161,7 +161,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         using var response = await GetAsync(invoker, upstream.Url);
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
 
-        Assert.IsType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.IsType<EventStreamSocketWaitHandler.ConnectionWaitingStream>(body);
         Assert.Equal(first + second, await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken));
     }
 
@@ -180,7 +180,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         using var response = await GetAsync(invoker, upstream.Url);
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
 
-        Assert.IsType<EventStreamSocketWaitHandler.SocketWaitingStream>(body);
+        Assert.IsType<EventStreamSocketWaitHandler.ConnectionWaitingStream>(body);
         // HttpClient's own verdict on a chunked body that ends early, as without the wait.
         await Assert.ThrowsAnyAsync<IOException>(() => CopyLikeYarpAsync(body, TestContext.Current.CancellationToken)
             .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
@@ -224,7 +224,7 @@ public sealed class EventStreamSocketWaitHandlerTests : IAsyncLifetime
         using var response = await GetAsync(client, "sse?n=3&gap=5");
         var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(on, body is EventStreamSocketWaitHandler.SocketWaitingStream);
+        Assert.Equal(on, body is EventStreamSocketWaitHandler.ConnectionWaitingStream);
         Assert.Equal(Events(3), await CopyLikeYarpAsync(body, TestContext.Current.CancellationToken));
     }
 
