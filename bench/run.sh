@@ -9,7 +9,8 @@
 # Environment: BENCH_ROUNDS (3), BENCH_DURATION (10 s per run), BENCH_WARMUP (5 s),
 # BENCH_CONNECTIONS (8,64), BENCH_STREAM_ROUNDS (2), BENCH_STREAM_SCENARIOS (all: s500,s2000,s5000,bodies),
 # BENCH_SIDECAR_ENV (space-separated NAME=VALUE for the sidecar), BENCH_SIDECAR_B_ENV (the same for a
-# second sidecar measured beside the first in every streaming round: an interleaved A/B of a setting),
+# second sidecar measured beside the first in every streaming round: an interleaved A/B of a setting;
+# in a streams run {{TLS_H2}}, {{TLS_H1}} and {{TLS_CA}} in their values name an HTTPS front of the upstream),
 # BENCH_RESULTS (bench/results). Installs nginx and wrk from Debian when they are missing; compiles
 # the SSE upstream and load generator (bench/sse/*.c) with gcc. Exit status 2 when a target is missed.
 set -euo pipefail

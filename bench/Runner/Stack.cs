@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace ByokGateway.Bench;
@@ -52,6 +53,14 @@ internal sealed class Stack : IAsyncDisposable
     public ChildProcess NginxProcess { get; private set; } = null!;
 
     public ChildProcess NginxNoLogProcess { get; private set; } = null!;
+
+    /// <summary>
+    /// Streaming only: what a sidecar's environment can point at instead of the plain upstream
+    /// (<c>{{TLS_H2}}</c>, <c>{{TLS_H1}}</c>, <c>{{TLS_CA}}</c> in <c>--sidecar-env</c> / <c>--sidecar-b-env</c> values):
+    /// nginx as an HTTPS front of the same upstream (bench/nginx/tls-front.conf), offering HTTP/2 or only HTTP/1.1,
+    /// and the file of the test CA that signed its certificate (for <c>SSL_CERT_FILE</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TlsFront { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>The access log of the "nginx" configuration (one line per request).</summary>
     public string NginxAccessLog => Path.Combine(Work, "nginx-access.log");
@@ -125,6 +134,7 @@ internal sealed class Stack : IAsyncDisposable
         if (Streaming)
         {
             (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, Path.Combine(options.Repo, "bench", "nginx", "stream-proxy.conf"), placeholders);
+            TlsFront = await StartTlsFrontAsync(options, placeholders);
         }
         else
         {
@@ -153,7 +163,7 @@ internal sealed class Stack : IAsyncDisposable
         };
         foreach (var (name, value) in options.SidecarEnvironment)
         {
-            environment[name] = value;
+            environment[name] = Fill(value);
         }
 
         SidecarProcess = StartDotnet("sidecar", bin("sidecar", "byok-sidecar.dll"), environment);
@@ -169,7 +179,7 @@ internal sealed class Stack : IAsyncDisposable
 
             foreach (var (name, value) in options.SidecarBEnvironment)
             {
-                environmentB[name] = value;
+                environmentB[name] = Fill(value);
             }
 
             SidecarBProcess = StartDotnet("sidecar-b", bin("sidecar", "byok-sidecar.dll"), environmentB, "byok-sidecar-b.log");
@@ -321,6 +331,89 @@ internal sealed class Stack : IAsyncDisposable
         });
         await process.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
         return (process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Replaces the <see cref="TlsFront"/> placeholders in a sidecar environment value.</summary>
+    private string Fill(string value)
+    {
+        foreach (var (key, url) in TlsFront)
+        {
+            value = value.Replace("{{" + key + "}}", url, StringComparison.Ordinal);
+        }
+
+        if (value.Contains("{{", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Unknown placeholder in the sidecar environment value '{value}' (known in a streams run: {string.Join(", ", TlsFront.Keys)}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// The HTTPS front (<see cref="TlsFront"/>): a test CA and a certificate for 127.0.0.1 signed by
+    /// it (ECDSA P-256, as hosted providers serve), written as PEM for nginx, and nginx started on two ports.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> StartTlsFrontAsync(BenchOptions options, Dictionary<string, string> placeholders)
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=byok bench test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2));
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
+
+        var caFile = Path.Combine(Work, "tls-ca.pem");
+        var certificateFile = Path.Combine(Work, "tls-front.pem");
+        var keyFile = Path.Combine(Work, "tls-front.key");
+        await File.WriteAllTextAsync(caFile, ca.ExportCertificatePem() + "\n");
+        await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem() + "\n");
+        await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem() + "\n");
+
+        int port = FreePort(), portH1 = FreePort();
+        var process = StartNginx("tls-front", Path.Combine(options.Repo, "bench", "nginx", "tls-front.conf"), new Dictionary<string, string>(placeholders)
+        {
+            ["NAME"] = "tls-front",
+            ["PORT"] = port.ToString(CultureInfo.InvariantCulture),
+            ["PORT_H1"] = portH1.ToString(CultureInfo.InvariantCulture),
+            ["CERT"] = certificateFile,
+            ["KEY"] = keyFile,
+        });
+        await process.WaitForPortAsync(port, TimeSpan.FromSeconds(20));
+        return new Dictionary<string, string>
+        {
+            ["TLS_H2"] = $"https://127.0.0.1:{port}",
+            ["TLS_H1"] = $"https://127.0.0.1:{portH1}",
+            ["TLS_CA"] = caFile,
+        };
+    }
+
+    /// <summary>The TLS front's requests so far by protocol ("HTTP/2.0 12, HTTP/1.1 3"), or null before any.</summary>
+    public string? TlsFrontProtocols()
+    {
+        var log = Path.Combine(Work, "tls-front-access.log");
+        if (!File.Exists(log))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+        {
+            var protocol = line.Split(' ') is [_, var p, ..] ? p : "?";
+            counts[protocol] = counts.GetValueOrDefault(protocol) + 1;
+        }
+
+        return counts.Count == 0 ? null : string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
     }
 
     private ChildProcess StartNginx(string name, string template, Dictionary<string, string> placeholders)

@@ -119,6 +119,11 @@ internal static class StreamBench
             }
         }
 
+        if (stack.TlsFrontProtocols() is { } protocols)
+        {
+            Console.WriteLine($"  the HTTPS front answered the setup calls over: {protocols}");
+        }
+
         using var gc = GcPauses.Start(stack.SidecarProcess.Pid);
         using var gcB = stack.SidecarBProcess is { } processB ? GcPauses.Start(processB.Pid) : null;
 
