@@ -1,4 +1,5 @@
 using System.Net;
+using ByokGateway.Keys;
 using ByokGateway.Tests.Infrastructure;
 using ByokGateway.Tests.Proxy;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,7 @@ public sealed class GatewayKeyTimeTests : IAsyncLifetime
         using var tokenClient = stack.Sidecar.Client(await user.TokenAsync());
         using var client = stack.Sidecar.GatewayKeyClient((await tokenClient.NewGatewayKeyAsync()).Token());
         await GatewayKeyFaultTests.ChatSucceedsAndLastUsedIsWrittenAsync(stack, client, user);
+        await WaitUntilCachedAfterLastUseWriteAsync(stack, client, user);
 
         // A new day: this call queues a last_used write, which Keycloak holds for 10 minutes (the
         // gateway waits up to 5 for it). The call itself is answered from the cached record.
@@ -92,6 +94,25 @@ public sealed class GatewayKeyTimeTests : IAsyncLifetime
 
         await response.AssertOkJsonAsync();
         await stack.Keycloak.SetAdminApiDelayAsync(0);
+    }
+
+    /// <summary>
+    /// The writer drops the cached record only after it has re-read its write from Keycloak, which can
+    /// be after Keycloak already shows <c>last_used</c>. If that drop came once Keycloak is held up, the
+    /// next call would have to wait for the held-up read. So this calls (bounded) until the cache holds a
+    /// record read after the write, one that shows <c>last_used</c>.
+    /// </summary>
+    private static async Task WaitUntilCachedAfterLastUseWriteAsync(TestGateway stack, HttpClient client, TestUser user)
+    {
+        var keyStore = stack.Sidecar.Services.GetRequiredService<KeyStore>();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        while (!(keyStore.TryGetCached(user.Id, out var cached) && cached is { GatewayKeys: [_, ..] keys } && keys.All(k => k.LastUsed is not null)))
+        {
+            using var response = await client.SendAsync(Chat(user), patience.Token);
+            await response.AssertOkJsonAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(50), patience.Token);
+        }
     }
 
     private static HttpRequestMessage Chat(TestUser user) => ProxyTests.Chat("openai/v1/chat/completions", "gpt-test", content: user.Id);
