@@ -58,7 +58,7 @@ internal sealed class Stack : IAsyncDisposable
     /// Streaming only: what a sidecar's environment can point at instead of the plain upstream
     /// (<c>{{TLS_H2}}</c>, <c>{{TLS_H1}}</c>, <c>{{TLS_CA}}</c> in <c>--sidecar-env</c> / <c>--sidecar-b-env</c> values):
     /// nginx as an HTTPS front of the same upstream (bench/nginx/tls-front.conf), offering HTTP/2 or only HTTP/1.1,
-    /// and the file of the test CA that signed its certificate (for <c>SSL_CERT_FILE</c>).
+    /// and the file of the test CA that signed its certificate (for <c>SSL_CERT_FILE</c>); started only when a value names one, empty otherwise.
     /// </summary>
     public IReadOnlyDictionary<string, string> TlsFront { get; private set; } = new Dictionary<string, string>();
 
@@ -134,7 +134,11 @@ internal sealed class Stack : IAsyncDisposable
         if (Streaming)
         {
             (NginxProcess, NginxProxy) = await StartNginxProxyAsync("nginx", NginxAccessLog, Path.Combine(options.Repo, "bench", "nginx", "stream-proxy.conf"), placeholders);
-            TlsFront = await StartTlsFrontAsync(options, placeholders);
+            // Only when a sidecar is pointed at it: an idle extra nginx has no place in the other runs.
+            if (options.SidecarEnvironment.Concat(options.SidecarBEnvironment).Any(e => e.Value.Contains("{{TLS_", StringComparison.Ordinal)))
+            {
+                TlsFront = await StartTlsFrontAsync(options, placeholders);
+            }
         }
         else
         {
