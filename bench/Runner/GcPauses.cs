@@ -30,6 +30,9 @@ internal sealed class GcPauses : IDisposable
     private double _budgetMb;
     private DateTime? _phaseAt;
     private readonly List<(string Phase, double Ms)> _phases = [];
+    private long _pinnedObjects;
+    private long _gcHandles;
+    private readonly Dictionary<string, int> _pinnedTypes = [];
 
     /// <summary>
     /// One pause: its start, its length, the collected generation, how much of it went to suspending
@@ -41,7 +44,7 @@ internal sealed class GcPauses : IDisposable
     /// (plan, relocate, compact or sweep) up to <c>GCEnd</c>.
     /// </para>
     /// </summary>
-    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb, string Reason = "", double Gen0BudgetMb = 0, IReadOnlyList<(string Phase, double Ms)>? Phases = null);
+    public sealed record Pause(DateTime Start, double Ms, int Generation, double SuspendMs, double PromotedMb, double Gen0Mb, double Gen1Mb, double Gen2Mb, string Reason = "", double Gen0BudgetMb = 0, IReadOnlyList<(string Phase, double Ms)>? Phases = null, long PinnedObjects = 0, long GcHandles = 0, string PinnedTypes = "");
 
     private GcPauses(EventPipeSession session)
     {
@@ -53,12 +56,18 @@ internal sealed class GcPauses : IDisposable
             _reason = data.Reason.ToString();
             _phaseAt = data.TimeStamp;
             _phases.Clear();
+            _pinnedTypes.Clear();
+        };
+        source.Clr.GCPinObjectAtGCTime += data =>
+        {
+            var type = data.TypeName ?? "?";
+            _pinnedTypes[type] = _pinnedTypes.GetValueOrDefault(type) + 1;
         };
         source.Clr.GCMarkWithType += data =>
         {
             if (_phaseAt is { } at)
             {
-                _phases.Add((MarkPhase(data.Type), (data.TimeStamp - at).TotalMilliseconds));
+                _phases.Add(($"{MarkPhase(data.Type)} ({data.Promoted / 1024.0:0} KB marked)", (data.TimeStamp - at).TotalMilliseconds));
                 _phaseAt = data.TimeStamp;
             }
         };
@@ -87,6 +96,8 @@ internal sealed class GcPauses : IDisposable
             _gen0Mb = data.GenerationSize0 / 1048576.0;
             _gen1Mb = data.GenerationSize1 / 1048576.0;
             _gen2Mb = data.GenerationSize2 / 1048576.0;
+            _pinnedObjects = data.PinnedObjectCount;
+            _gcHandles = data.GCHandleCount;
         };
         source.Clr.GCRestartEEStop += data =>
         {
@@ -94,7 +105,7 @@ internal sealed class GcPauses : IDisposable
             {
                 lock (_lock)
                 {
-                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb, _reason, _budgetMb, [.. _phases]));
+                    _pauses.Add(new Pause(start, (data.TimeStamp - start).TotalMilliseconds, _generation, _suspendMs, _promotedMb, _gen0Mb, _gen1Mb, _gen2Mb, _reason, _budgetMb, [.. _phases], _pinnedObjects, _gcHandles, string.Join(", ", _pinnedTypes.OrderByDescending(t => t.Value).Take(5).Select(t => $"{t.Key} x{t.Value}"))));
                 }
 
                 _suspended = null;
@@ -136,7 +147,7 @@ internal sealed class GcPauses : IDisposable
     {
         var client = new DiagnosticsClient(pid);
         var session = client.StartEventPipeSession(
-            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)ClrTraceEventParser.Keywords.GC)],
+            [new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.GCHandle))],
             requestRundown: false,
             circularBufferMB: 16);
         return new GcPauses(session);

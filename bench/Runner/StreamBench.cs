@@ -323,6 +323,7 @@ internal static class StreamBench
                 if (longest.Phases is { Count: > 0 } phases)
                 {
                     Console.WriteLine($"      longest pause's phases: {string.Join(", ", phases.Select(p => $"{p.Phase} {p.Ms:0.0} ms"))}");
+                    Console.WriteLine($"      pinned objects {longest.PinnedObjects}, GC handles {longest.GcHandles}; pinned at that GC: {(longest.PinnedTypes.Length > 0 ? longest.PinnedTypes : "none reported")}");
                 }
             }
         }
