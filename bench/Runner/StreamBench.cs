@@ -320,6 +320,16 @@ internal static class StreamBench
                 // Where a pause's time goes: suspending the threads, or collecting what survives.
                 var longest = pauses.MaxBy(p => p.Ms)!;
                 Console.WriteLine($"    gc ({configuration.Name}): by generation {string.Join(", ", pauses.GroupBy(p => p.Generation).OrderBy(g => g.Key).Select(g => $"gen{g.Key} x{g.Count()} max {g.Max(p => p.Ms):0.0} ms"))}; longest: gen{longest.Generation} {longest.Ms:0.0} ms (suspend {longest.SuspendMs:0.0} ms), promoted {longest.PromotedMb:0.0} MB, reason {longest.Reason}, gen0 budget {longest.Gen0BudgetMb:0.0} MB, after it gen0 {longest.Gen0Mb:0.0} / gen1 {longest.Gen1Mb:0.0} / gen2 {longest.Gen2Mb:0.0} MB; promoted per GC median {pauses.Select(p => p.PromotedMb).Order().ElementAt(pauses.Count / 2):0.0} MB");
+                if (Environment.GetEnvironmentVariable("BENCH_GC_TIMELINE") == "1")
+                {
+                    // Every pause of the window, to tell what a pause grows with (stream churn, time, heap).
+                    foreach (var p in pauses)
+                    {
+                        var cards = p.Phases?.FirstOrDefault(f => f.Phase.StartsWith("older generations", StringComparison.Ordinal)).Ms ?? 0;
+                        Console.WriteLine($"      t {(p.Start - windowStart).TotalSeconds,5:0.00} s gen{p.Generation} {p.Ms,5:0.0} ms promoted {p.PromotedMb,4:0.0} MB cards {cards,5:0.0} ms gen1 {p.Gen1Mb:0.0} gen2 {p.Gen2Mb:0.0} MB");
+                    }
+                }
+
                 if (longest.Phases is { Count: > 0 } phases)
                 {
                     Console.WriteLine($"      longest pause's phases: {string.Join(", ", phases.Select(p => $"{p.Phase} {p.Ms:0.0} ms"))}");
